@@ -1,0 +1,353 @@
+"""The ``kg`` command: a thin layer over the library, one function per command.
+
+Exit codes: 0 success; 1 the data does not conform, is inconsistent, or a check fails;
+2 a usage or input error (bad arguments, malformed Turtle or SPARQL, unknown query ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kg import cache, counts, loading, provenance, publish, queries, serialization, validation
+from kg.errors import KgError, UsageError
+from kg.namespaces import compact
+from kg.paths import default_sources
+from kg.progress import Progress
+from kg.results import RESULT_FORMATS, QueryResult
+from kg.versions import library_versions
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"kg: {text}\n")
+
+
+def _print_result(result: QueryResult, fmt: str) -> None:
+    _out(result.table() if fmt == "table" else result.serialize(fmt))
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"a parameter is written name=value, not {pair!r}")
+        params[name.strip()] = value
+    return params
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    data = loading.load_graph(paths=args.files) if args.files else None
+    report = validation.validate(data)
+    if args.format == "ttl":
+        _out(report.report_graph.serialize(format="turtle"))
+    else:
+        for result in report.results:
+            _out(str(result))
+        counts = {s: sum(r.severity == s for r in report.results) for s in ("Violation", "Warning")}
+        verdict = "conforms" if report.conforms else "does NOT conform"
+        _out(
+            f"The data {verdict} ({counts['Violation']} violations, {counts['Warning']} warnings)."
+        )
+    return EXIT_OK if report.conforms else EXIT_DATA
+
+
+def cmd_reason(args: argparse.Namespace) -> int:
+    files = default_sources().graph_files(args.reference)
+    if not files:
+        raise UsageError("no ontology or graph files found (set KG_HOME to the project root)")
+    started = time.monotonic()
+    with Progress("reasoning", quiet=args.quiet):
+        closure = cache.reason_files(files, use_cache=not args.no_cache)
+    elapsed = time.monotonic() - started
+    if args.output:
+        serialization.export(closure.inferred, args.format, args.output)
+    origin = "loaded from the cache" if closure.from_cache else "computed"
+    _out(f"{len(closure.inferred)} inferred triples ({origin} in {elapsed:.2f} s)")
+    return EXIT_OK
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    saved = queries.list_queries()
+    if args.format == "json":
+        listing = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "description": q.description,
+                "tags": list(q.tags),
+                "inferred": q.inferred,
+                "params": [
+                    {"name": p.name, "type": p.type, "required": p.required, "default": p.default}
+                    for p in q.params
+                ],
+            }
+            for q in saved
+        ]
+        _out(json.dumps(listing, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    width = max((len(q.name) for q in saved), default=0)
+    for q in saved:
+        flags = " [inferred]" if q.inferred else ""
+        _out(f"{q.name.ljust(width)}  {q.summary}{flags}")
+        for p in q.params:
+            need = "required" if p.required else f"optional, default {p.default!r}"
+            _out(f"{'':{width}}    -p {p.name}=<{p.type}>  ({need})")
+    if not saved:
+        _out("(no saved queries)")
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    result = queries.run_query(args.name, _params(args.param), inferred=args.inferred)
+    _print_result(result, args.format)
+    return EXIT_OK
+
+
+def _query_text(arg: str) -> str:
+    if arg == "-":
+        return sys.stdin.read()
+    candidate = Path(arg)
+    if len(arg) < 4096 and "\n" not in arg and candidate.suffix in (".rq", ".sparql"):
+        try:
+            return candidate.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {arg}: {exc.strerror or exc}") from exc
+    return arg
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    result = queries.sparql(_query_text(args.query), inferred=args.inferred)
+    _print_result(result, args.format)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    graph = loading.load_graph(include_reference=args.reference)
+    if args.inferred:
+        with Progress("reasoning", quiet=args.quiet):
+            graph += cache.load_inferred(include_reference=args.reference)
+    if args.output:
+        serialization.export(graph, args.format, args.output)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(serialization.serialize(graph, args.format))
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    with Progress("building", quiet=args.quiet) as progress:
+        report = publish.build(args.out, progress=progress.step)
+    for result in report.validation.results:
+        _out(str(result))
+    _out(
+        f"asserted: {report.asserted_triples} triples; inferred: {report.inferred_triples} "
+        f"({'cached' if report.inferred_from_cache else 'computed'}); "
+        f"reference: {report.reference_triples}"
+    )
+    _out(f"checks: {len(report.checks)} passed")
+    _out(f"wrote {len(report.files)} files to {report.out_dir}/")
+    return EXIT_OK
+
+
+def cmd_source(args: argparse.Namespace) -> int:
+    found = provenance.source(args.node)
+    title = compact(f"<{found.node}>").strip("<>")
+    _out(f"{title}" + (f"  ({found.label})" if found.label else ""))
+    if not found.evidence:
+        _out("  no excerpt of the article is linked to this node (kko:evidence)")
+    for ev in found.evidence:
+        _out(f"  {compact(str(ev.excerpt))}")
+        _out(f"    quote:    {ev.exact}")
+        check = "" if ev.verified else "  (the offsets do NOT select this quote)"
+        _out(f"    offsets:  [{ev.start}, {ev.end}){check}")
+        if ev.sentence:
+            _out(f"    sentence: {ev.sentence}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    found = counts.stats()
+    if args.format == "json":
+        data = {
+            "triples": found.triples,
+            "entities": found.entities,
+            "excerpts": found.excerpts,
+            "nodes_with_evidence": found.nodes_with_evidence,
+            "entities_by_class": {compact(str(c)): n for c, n in found.entities_by_class},
+        }
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(f"triples:              {found.triples}")
+    _out(f"entities (kk:):       {found.entities}")
+    _out(f"excerpts:             {found.excerpts}")
+    _out(f"nodes with evidence:  {found.nodes_with_evidence}")
+    _out("entities by class:")
+    for cls, count in found.entities_by_class:
+        _out(f"  {count:5d}  {compact(str(cls))}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    versions = ", ".join(f"{k} {v}" for k, v in library_versions().items())
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="The Kazakhstan–Kyrgyzstan knowledge graph: validate, reason, query, "
+        "publish. Exit codes: 0 success, 1 data does not conform or a check fails, "
+        "2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=versions)
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="project root holding ontology/, graph/, shapes/, queries/ (default: $KG_HOME, "
+        "else the installed or checked-out project)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("validate", cmd_validate, "validate the data against the SHACL shapes")
+    p.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILES",
+        help="Turtle files to validate instead of the project's data and reference layer",
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "ttl"],
+        default="text",
+        help="text: one line per result (default); ttl: the SHACL validation report graph",
+    )
+
+    p = command("reason", cmd_reason, "compute (or load from the cache) the OWL RL closure")
+    p.add_argument("--no-cache", action="store_true", help="recompute, ignoring the cache")
+    p.add_argument("--reference", action="store_true", help="include the reference layer")
+    p.add_argument("-o", "--output", type=Path, help="write the inferred triples to this file")
+    p.add_argument(
+        "--format",
+        choices=list(serialization.EXPORT_FORMATS),
+        default="ttl",
+        help="format of --output (default: ttl)",
+    )
+
+    p = command("queries", cmd_queries, "list the saved queries with their parameters")
+    p.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+
+    p = command("query", cmd_query, "run a saved query by name")
+    p.add_argument("name", metavar="NAME", help="the saved query's name (see: kg queries)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value (repeatable); IRIs may be CURIEs such as kk:kazakhstan",
+    )
+    _query_options(p)
+
+    p = command("sparql", cmd_sparql, "run an ad hoc SPARQL query")
+    p.add_argument(
+        "query",
+        metavar="QUERY|FILE|-",
+        help="the query text, a .rq/.sparql file, or - to read it from standard input",
+    )
+    _query_options(p)
+
+    p = command("export", cmd_export, "serialise the asserted graph")
+    p.add_argument(
+        "--format",
+        choices=list(serialization.EXPORT_FORMATS),
+        required=True,
+        help="ttl (Turtle), nt (N-Triples), jsonld (JSON-LD) or xml (RDF/XML)",
+    )
+    p.add_argument("--inferred", action="store_true", help="add the inferred triples")
+    p.add_argument("--reference", action="store_true", help="add the reference layer")
+    p.add_argument(
+        "-o", "--output", type=Path, help="write to this file (atomically) instead of stdout"
+    )
+
+    p = command(
+        "build",
+        cmd_build,
+        "validate, reason, run the checks and write every artefact (with VoID and SHA256SUMS)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("dist"), help="output directory (default: dist)"
+    )
+
+    p = command("source", cmd_source, "show the article's words behind a node")
+    p.add_argument("node", metavar="NODE", help="a full IRI or a CURIE such as kk:kazakhstan")
+
+    p = command("stats", cmd_stats, "count triples, entities by class and excerpts")
+    p.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+    return parser
+
+
+def _query_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--inferred",
+        action="store_true",
+        help="query the asserted graph plus the OWL RL inferences",
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", *RESULT_FORMATS],
+        default="table",
+        help="table for people (default); json, csv, tsv, xml: SPARQL 1.1 results formats",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kg`` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    if args.home:
+        os.environ["KG_HOME"] = str(Path(args.home).resolve())
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KgError as exc:
+        _err(f"error: {exc}")
+        for detail in getattr(exc, "details", ()):
+            sys.stderr.write(f"  {detail}\n")
+        return exc.exit_code
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except OSError as exc:
+        _err(f"error: {exc}")
+        return EXIT_USAGE

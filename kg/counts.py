@@ -1,0 +1,45 @@
+"""Counts that describe the graph: triples, entities by class, excerpts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rdflib import RDF, Graph, URIRef
+
+from kg.loading import load_graph
+from kg.namespaces import KK, KKO
+from kg.paths import Sources
+
+__all__ = ["Stats", "stats"]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Triples in the asserted graph, the project's entities (``kk:`` IRIs) by class,
+    the number of excerpts and of nodes that point to one."""
+
+    triples: int
+    entities: int
+    entities_by_class: tuple[tuple[URIRef, int], ...]
+    excerpts: int
+    nodes_with_evidence: int
+
+
+def stats(graph: Graph | None = None, paths: Sources | None = None) -> Stats:
+    """Describe ``graph`` (default: the asserted graph with the reference layer)."""
+    graph = load_graph(include_reference=True, paths=paths) if graph is None else graph
+    by_class: Counter[URIRef] = Counter()
+    entities = set()
+    for subject, cls in graph.subject_objects(RDF.type):
+        if isinstance(subject, URIRef) and subject.startswith(str(KK)) and isinstance(cls, URIRef):
+            by_class[cls] += 1
+            entities.add(subject)
+    ranked = tuple(sorted(by_class.items(), key=lambda item: (-item[1], str(item[0]))))
+    return Stats(
+        triples=len(graph),
+        entities=len(entities),
+        entities_by_class=ranked,
+        excerpts=len(set(graph.subjects(RDF.type, KKO.Excerpt))),
+        nodes_with_evidence=len(set(graph.subjects(KKO.evidence, None))),
+    )

@@ -1,0 +1,269 @@
+"""Saved-query metadata: the grlc-style ``#+`` YAML header and the parameters named by
+grlc's variable convention.
+
+Header: every line that starts with ``#+`` is YAML once the ``#+`` is removed (as grlc
+reads it). Keys: ``summary`` (required, one line), ``description``, ``tags`` (a list),
+``defaults`` (a list of ``name: value`` or a mapping), and our own ``inferred`` (true when the
+question needs the OWL RL closure). Any other key is an error.
+
+Parameters (grlc / BASIL): a variable ``?_name`` is a required parameter, ``?__name`` an
+optional one; a suffix gives its type: ``?_name_iri``, ``?_name_number``,
+``?_name_literal``, ``?_name_string``, ``?_name_<xsd type>`` (``?_year_integer``,
+``?_day_date`` ...) or ``?_name_<two-letter language>`` (``?_label_en``). No suffix means a
+plain string. A name has no underscore in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import XSD, Literal, URIRef, Variable
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from kg.errors import KgError, ParameterTypeError, QueryMetadataError, SparqlSyntaxError
+from kg.namespaces import PREFIXES, expand_node
+
+__all__ = ["QueryParam", "SavedQuery", "parse_query_file", "query_variables"]
+
+KNOWN_KEYS = frozenset({"summary", "description", "tags", "defaults", "inferred"})
+BASIC_TYPES = frozenset({"iri", "number", "literal", "string"})
+XSD_TYPES = frozenset(
+    [
+        "string",
+        "normalizedString",
+        "token",
+        "language",
+        "boolean",
+        "decimal",
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "float",
+        "double",
+        "date",
+        "dateTime",
+        "dateTimeStamp",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "gMonth",
+        "gMonthDay",
+        "gDay",
+        "duration",
+        "dayTimeDuration",
+        "yearMonthDuration",
+        "anyURI",
+        "hexBinary",
+        "base64Binary",
+    ]
+)
+# grlc's pattern for parameter variables (without the leading '?').
+_PARAM_VAR = re.compile(
+    r"(?P<required>_{1,2})(?P<name>[^_]+)_?(?P<type>[a-zA-Z0-9]+)?_?(?P<userdefined>[a-zA-Z0-9]+)?.*$"
+)
+_INTERNAL_VAR = re.compile(r"__agg_\d+__|_[0-9]+$")
+_LANG = re.compile(r"[a-z]{2}")
+
+
+def _typed(text: str, datatype: URIRef) -> Literal:
+    """A typed literal, without rdflib's logged traceback when the text is ill-typed."""
+    logger = logging.getLogger("rdflib.term")
+    disabled = logger.disabled
+    logger.disabled = True
+    try:
+        return Literal(text, datatype=datatype)
+    finally:
+        logger.disabled = disabled
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """One parameter of a saved query."""
+
+    name: str
+    type: str
+    default: str | None
+    required: bool
+    variable: str
+
+    def bind(self, value: object) -> Node:
+        """``value`` as the RDF term bound to this parameter's variable.
+
+        Raises :class:`ParameterTypeError` if it is not of the parameter's type."""
+        if isinstance(value, URIRef | Literal):
+            return value
+        text = str(value)
+        if self.type == "iri":
+            try:
+                return expand_node(text)
+            except KgError as exc:
+                raise ParameterTypeError(self.name, "an IRI or a CURIE", value, str(exc)) from exc
+        if self.type in ("string", "literal"):
+            return Literal(text)
+        if self.type == "number":
+            for datatype in (XSD.integer, XSD.decimal, XSD.double):
+                term = _typed(text.strip(), datatype)
+                if not term.ill_typed:
+                    return term
+            raise ParameterTypeError(self.name, "a number", value)
+        if self.type in XSD_TYPES:
+            term = _typed(text.strip(), XSD[self.type])
+            if term.ill_typed:
+                raise ParameterTypeError(self.name, f"an xsd:{self.type}", value)
+            return term
+        return Literal(text, lang=self.type)  # a language tag
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A saved query file and its metadata."""
+
+    name: str
+    path: Path
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[QueryParam, ...]
+    inferred: bool
+    text: str
+
+    def param(self, name: str) -> QueryParam | None:
+        """The parameter called ``name``, or None."""
+        return next((p for p in self.params if p.name == name), None)
+
+
+def _walk(node: Any, found: dict[str, None]) -> None:
+    if isinstance(node, Variable):
+        found.setdefault(str(node), None)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list | tuple | set | frozenset):
+        for value in node:
+            _walk(value, found)
+
+
+def query_variables(text: str, source: str | None = None) -> tuple[str, ...]:
+    """Every variable of a SPARQL query, in order of first appearance in its algebra."""
+    try:
+        prepared = prepareQuery(text, initNs=PREFIXES)
+    except Exception as exc:  # pyparsing raises several types
+        raise SparqlSyntaxError(str(exc), source) from exc
+    found: dict[str, None] = {}
+    _walk(prepared.algebra, found)
+    return tuple(found)
+
+
+def _params(variables: tuple[str, ...], file: Path) -> list[QueryParam]:
+    params: dict[str, QueryParam] = {}
+    for var in variables:
+        if not var.startswith("_") or _INTERNAL_VAR.fullmatch(var):
+            continue
+        match = _PARAM_VAR.match(var)
+        if not match:
+            continue
+        kind = match.group("type") or "string"
+        if match.group("userdefined") or not (
+            kind in BASIC_TYPES or kind in XSD_TYPES or _LANG.fullmatch(kind)
+        ):
+            raise QueryMetadataError(file, f"parameter variable ?{var}: unknown type {kind!r}")
+        name = match.group("name")
+        if name in params and params[name].variable != var:
+            raise QueryMetadataError(file, f"parameter {name!r} is declared twice")
+        params[name] = QueryParam(name, kind, None, match.group("required") == "_", var)
+    return list(params.values())
+
+
+def _header(text: str, file: Path) -> dict[str, Any]:
+    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
+    try:
+        data = yaml.safe_load("\n".join(lines)) if lines else {}
+    except yaml.YAMLError as exc:
+        raise QueryMetadataError(file, f"malformed YAML: {exc}".replace("\n", " ")) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise QueryMetadataError(file, "the #+ header must be a YAML mapping")
+    unknown = sorted(set(map(str, data)) - KNOWN_KEYS)
+    if unknown:
+        allowed = ", ".join(sorted(KNOWN_KEYS))
+        raise QueryMetadataError(file, f"unknown key(s) {', '.join(unknown)} (allowed: {allowed})")
+    return data
+
+
+def _string(data: dict[str, Any], key: str, file: Path, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise QueryMetadataError(file, f"{key!r} is required")
+        return ""
+    if not isinstance(value, str):
+        raise QueryMetadataError(file, f"{key!r} must be text, not {type(value).__name__}")
+    return value.strip()
+
+
+def _tags(data: dict[str, Any], file: Path) -> tuple[str, ...]:
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise QueryMetadataError(file, "'tags' must be a list of words")
+    return tuple(tags)
+
+
+def _defaults(data: dict[str, Any], file: Path) -> dict[str, str]:
+    raw = data.get("defaults", {})
+    items: list[tuple[Any, Any]] = []
+    if isinstance(raw, dict):
+        items = list(raw.items())
+    elif isinstance(raw, list) and all(isinstance(d, dict) and len(d) == 1 for d in raw):
+        items = [next(iter(d.items())) for d in raw]
+    else:
+        raise QueryMetadataError(file, "'defaults' must be a list of 'name: value' entries")
+    return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in items}
+
+
+def parse_query_file(path: Path | str) -> SavedQuery:
+    """Read a saved query file and its metadata; bad metadata raises
+    :class:`QueryMetadataError` naming the file, bad SPARQL :class:`SparqlSyntaxError`."""
+    file = Path(path)
+    text = file.read_text(encoding="utf-8")
+    data = _header(text, file)
+    inferred = data.get("inferred", False)
+    if not isinstance(inferred, bool):
+        raise QueryMetadataError(file, "'inferred' must be true or false")
+    params = _params(query_variables(text, str(file)), file)
+    by_name = {p.name: p for p in params}
+    for name, value in _defaults(data, file).items():
+        param = by_name.get(name)
+        if param is None:
+            raise QueryMetadataError(file, f"default for {name!r}, which is not a parameter")
+        try:
+            param.bind(value)
+        except ParameterTypeError as exc:
+            raise QueryMetadataError(file, f"default of {name!r}: {exc}") from exc
+        by_name[name] = QueryParam(param.name, param.type, value, param.required, param.variable)
+    return SavedQuery(
+        name=file.stem,
+        path=file,
+        summary=_string(data, "summary", file, required=True),
+        description=_string(data, "description", file),
+        tags=_tags(data, file),
+        params=tuple(by_name.values()),
+        inferred=inferred,
+        text=text,
+    )

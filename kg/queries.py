@@ -1,0 +1,138 @@
+"""Saved queries (queries/*.rq) and ad hoc SPARQL over the asserted or inferred graph.
+
+Parameters are bound with rdflib's ``initBindings``, never pasted into the query text.
+Queries that would reach out of the graph (``SERVICE``, ``FROM``/``FROM NAMED``) and updates
+are refused: nothing is ever fetched from the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Variable
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+
+from kg.cache import load_inferred
+from kg.errors import (
+    ParameterTypeError,
+    SparqlSyntaxError,
+    UnknownParameterError,
+    UnknownQueryError,
+    UsageError,
+)
+from kg.loading import load_graph
+from kg.metadata import SavedQuery, parse_query_file
+from kg.namespaces import PREFIXES
+from kg.paths import Sources, default_sources
+from kg.results import QueryResult
+
+__all__ = ["get_query", "list_queries", "query_graph", "run_query", "sparql"]
+
+
+def _queries_dir(paths: Sources | None) -> Path:
+    sources = default_sources() if paths is None else paths
+    if sources.queries_dir is None:
+        raise UsageError("no queries directory configured")
+    return sources.queries_dir
+
+
+def list_queries(paths: Sources | None = None) -> tuple[SavedQuery, ...]:
+    """Every saved query (``queries/*.rq``, not the checks), sorted by name."""
+    directory = _queries_dir(paths)
+    return tuple(parse_query_file(f) for f in sorted(directory.glob("*.rq")))
+
+
+def get_query(name: str, paths: Sources | None = None) -> SavedQuery:
+    """The saved query called ``name`` (the file name without ``.rq``)."""
+    directory = _queries_dir(paths)
+    file = directory / f"{name}.rq"
+    if "/" in name or "\\" in name or not file.is_file():
+        raise UnknownQueryError(name, sorted(f.stem for f in directory.glob("*.rq")))
+    return parse_query_file(file)
+
+
+def query_graph(inferred: bool = False, paths: Sources | None = None) -> Graph:
+    """The graph queries run on: the asserted graph, plus the inferred triples if
+    ``inferred``."""
+    graph = load_graph(paths=paths)
+    if inferred:
+        graph += load_inferred(paths=paths)
+    return graph
+
+
+def _check_safe(prepared: Query, source: str | None) -> None:
+    algebra = prepared.algebra
+    if algebra.get("datasetClause"):
+        raise SparqlSyntaxError("FROM and FROM NAMED are not supported here", source)
+    if "ServiceGraphPattern" in repr(algebra):
+        raise SparqlSyntaxError("SERVICE is not allowed: the graph is queried locally", source)
+
+
+def _prepare(text: str, source: str | None = None) -> Query:
+    try:
+        prepared = prepareQuery(text, initNs=PREFIXES)
+    except Exception as exc:  # pyparsing and rdflib raise several types
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SparqlSyntaxError(message, source) from exc
+    _check_safe(prepared, source)
+    return prepared
+
+
+def _execute(
+    graph: Graph, prepared: Query, bindings: Mapping[str, Node] | None, source: str | None
+) -> QueryResult:
+    try:
+        result = graph.query(prepared, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SparqlSyntaxError(f"query failed: {exc}", source) from exc
+    return QueryResult(result, graph)
+
+
+def sparql(
+    text: str, inferred: bool = False, graph: Graph | None = None, paths: Sources | None = None
+) -> QueryResult:
+    """Run an ad hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) on ``graph``
+    (default: the asserted graph, or asserted + inferred if ``inferred``)."""
+    prepared = _prepare(text)
+    target = graph if graph is not None else query_graph(inferred, paths)
+    return _execute(target, prepared, None, None)
+
+
+def bind_parameters(query: SavedQuery, params: Mapping[str, Any] | None) -> dict[str, Node]:
+    """The ``initBindings`` for ``params`` (defaults filled in). Raises
+    :class:`UnknownParameterError` or :class:`ParameterTypeError`."""
+    given = dict(params or {})
+    known = [p.name for p in query.params]
+    for name in given:
+        if query.param(name) is None:
+            raise UnknownParameterError(name, query.name, known)
+    bindings: dict[str, Node] = {}
+    for param in query.params:
+        value = given.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                raise ParameterTypeError(param.name, param.type, None, "a value is required")
+            continue
+        bindings[param.variable] = param.bind(value)
+    return bindings
+
+
+def run_query(
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    inferred: bool = False,
+    graph: Graph | None = None,
+    paths: Sources | None = None,
+) -> QueryResult:
+    """Run the saved query ``name`` with ``params`` (name → value; strings are parsed by the
+    parameter's type). It runs on ``graph`` if given, else on the asserted graph, or on the
+    asserted + inferred graph if ``inferred`` or the query's metadata says ``inferred: true``."""
+    query = get_query(name, paths)
+    bindings = bind_parameters(query, params)
+    prepared = _prepare(query.text, str(query.path))
+    target = graph if graph is not None else query_graph(inferred or query.inferred, paths)
+    return _execute(target, prepared, {Variable(k): v for k, v in bindings.items()}, query.name)

@@ -1,0 +1,137 @@
+"""Query results: rdflib's Result plus rows of Python values, tables and serialisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import Result
+
+from kg.errors import UsageError
+
+__all__ = ["RESULT_FORMATS", "QueryResult"]
+
+RESULT_FORMATS = ("json", "csv", "tsv", "xml")
+
+
+def _python(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return term.toPython() if hasattr(term, "toPython") else term
+
+
+def _display(term: Any, graph: Graph | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        if graph is not None:
+            try:
+                return graph.namespace_manager.normalizeUri(term)
+            except Exception:  # an IRI that makes no valid CURIE
+                return str(term)
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal) and term.language:
+        return f"{term}@{term.language}"
+    return str(term)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """The answer of a SPARQL query.
+
+    ``result`` is rdflib's Result; ``vars`` the projected variable names; ``rows`` one dict
+    per solution mapping names to Python values (``term.toPython()``; None when unbound).
+    ASK queries have ``ask`` set; CONSTRUCT/DESCRIBE queries have ``graph`` set."""
+
+    result: Result
+    vars: tuple[str, ...] = field(init=False)
+    rows: tuple[dict[str, Any], ...] = field(init=False)
+    _graph: Graph | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.result.type == "SELECT":
+            names = tuple(str(v) for v in (self.result.vars or ()))
+            rows = tuple(
+                {name: _python(row[i]) for i, name in enumerate(names)}  # type: ignore[index]
+                for row in self.result
+            )
+        else:
+            names, rows = (), ()
+        object.__setattr__(self, "vars", names)
+        object.__setattr__(self, "rows", rows)
+
+    @property
+    def type(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE."""
+        return str(self.result.type)
+
+    @property
+    def ask(self) -> bool | None:
+        """The answer of an ASK query (None for other kinds)."""
+        return bool(self.result.askAnswer) if self.result.type == "ASK" else None
+
+    @property
+    def graph(self) -> Graph | None:
+        """The graph of a CONSTRUCT or DESCRIBE query (None for other kinds)."""
+        return self.result.graph if self.result.type in ("CONSTRUCT", "DESCRIBE") else None
+
+    def __len__(self) -> int:
+        if self.result.type == "SELECT":
+            return len(self.rows)
+        graph = self.graph
+        return len(graph) if graph is not None else int(bool(self.ask))
+
+    def terms(self) -> list[tuple[Any, ...]]:
+        """The solutions as tuples of rdflib terms, in ``vars`` order."""
+        if self.result.type != "SELECT":
+            return []
+        return [tuple(row) for row in self.result]  # type: ignore[arg-type]
+
+    def serialize(self, format: str = "json") -> str:
+        """SPARQL 1.1 results as ``json``, ``csv``, ``tsv`` or ``xml``; a CONSTRUCT or
+        DESCRIBE answer as Turtle whatever the format."""
+        graph = self.graph
+        if graph is not None:
+            return graph.serialize(format="turtle")
+        if format not in RESULT_FORMATS:
+            raise UsageError(f"unknown result format {format!r} (use {', '.join(RESULT_FORMATS)})")
+        data = self.result.serialize(format=format, encoding="utf-8")
+        text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
+        return text if text.endswith("\n") else text + "\n"
+
+    def table(self) -> str:
+        """A plain-text table for people (CURIEs where the project prefixes apply)."""
+        if self.result.type == "ASK":
+            return "yes\n" if self.ask else "no\n"
+        graph = self.graph
+        if graph is not None:
+            return graph.serialize(format="turtle")
+        header = list(self.vars)
+        body = [[_display(term, self._graph) for term in row] for row in self.terms()]
+        widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(header)]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+        lines = [line(header), line(["-" * w for w in widths])]
+        lines += [line(r) for r in body]
+        count = len(body)
+        lines.append(f"({count} row{'s' if count != 1 else ''})")
+        return "\n".join(lines) + "\n"
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise UsageError(
+                "to_dataframe() needs pandas: install the 'pandas' extra "
+                "(pip install 'kazkgz[pandas]')"
+            ) from exc
+        return pd.DataFrame(list(self.rows), columns=list(self.vars))

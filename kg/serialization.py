@@ -1,0 +1,45 @@
+"""Serialise a graph as Turtle, N-Triples, JSON-LD or RDF/XML, written atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.atomic import atomic_write_bytes
+from kg.errors import UsageError
+from kg.namespaces import PREFIXES, bind_prefixes
+
+__all__ = ["EXPORT_FORMATS", "export", "serialize"]
+
+# our format name -> (rdflib format, file extension)
+EXPORT_FORMATS: dict[str, tuple[str, str]] = {
+    "ttl": ("turtle", "ttl"),
+    "nt": ("nt", "nt"),
+    "jsonld": ("json-ld", "jsonld"),
+    "xml": ("xml", "rdf"),
+}
+
+
+def serialize(graph: Graph, format: str) -> bytes:
+    """``graph`` in ``format`` (ttl, nt, jsonld, xml) as UTF-8 bytes. JSON-LD carries an
+    inline ``@context`` of the project prefixes, never a remote one."""
+    if format not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {format!r} (use {', '.join(EXPORT_FORMATS)})")
+    rdflib_format = EXPORT_FORMATS[format][0]
+    if format == "nt":
+        # sorted lines: the same graph always gives the same bytes
+        text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        lines = sorted(line for line in text.splitlines() if line.strip())
+        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    if format == "jsonld":
+        text = graph.serialize(format=rdflib_format, context=dict(PREFIXES), auto_compact=True)
+        return (json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n").encode()
+    bind_prefixes(graph)
+    return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def export(graph: Graph, format: str, destination: Path | str) -> Path:
+    """Write ``graph`` to ``destination`` in ``format`` (ttl, nt, jsonld, xml) atomically."""
+    return atomic_write_bytes(destination, serialize(graph, format))

@@ -1,0 +1,121 @@
+"""SHACL validation with pyshacl.
+
+Choices: the ontology is given to pyshacl as ``ont_graph`` (mixed in so that
+``rdfs:subClassOf`` targets work, never validated on its own); ``inference="none"``: the
+shapes judge the data as written, not what a reasoner adds; ``advanced=True`` for SHACL-SPARQL
+constraints; ``allow_warnings=True`` so ``sh:Warning`` and ``sh:Info`` results are reported
+without making the data non-conforming; ``owl:imports`` are not followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from kg.errors import UsageError
+from kg.loading import load_graph, parse_turtle
+from kg.namespaces import bind_prefixes, compact
+from kg.paths import Sources, default_sources
+
+__all__ = ["ValidationReport", "ValidationResult", "validate"]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One result of the SHACL report."""
+
+    focus_node: Node
+    path: Node | None
+    message: str
+    severity: str
+    source_shape: Node | None
+    constraint: Node | None
+    value: Node | None = None
+
+    def __str__(self) -> str:
+        path = f" {compact(self.path.n3())}" if self.path is not None else ""
+        return f"{self.severity}: {compact(self.focus_node.n3())}{path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Whether the data conforms, the results (violations first) and pyshacl's report graph."""
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    report_graph: Graph
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        """The results of severity Violation."""
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+
+_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def _results(report: Graph) -> tuple[ValidationResult, ...]:
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(node, SH.resultSeverity)
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        constraint = report.value(node, SH.sourceConstraintComponent)
+        results.append(
+            ValidationResult(
+                focus_node=report.value(node, SH.focusNode) or URIRef(""),
+                path=report.value(node, SH.resultPath),
+                message="; ".join(messages) or compact(str(constraint)),
+                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                source_shape=report.value(node, SH.sourceShape),
+                constraint=constraint,
+                value=report.value(node, SH.value),
+            )
+        )
+    return tuple(
+        sorted(results, key=lambda r: (_ORDER.get(r.severity, 3), str(r.focus_node), r.message))
+    )
+
+
+def _union(files: Iterable[Path]) -> Graph:
+    graph = Graph()
+    for file in files:
+        parse_turtle(file, graph)
+    return graph
+
+
+def validate(
+    data_graph: Graph | None = None,
+    shapes: Graph | Iterable[Path] | None = None,
+    ontology: Graph | Iterable[Path] | None = None,
+    paths: Sources | None = None,
+) -> ValidationReport:
+    """Validate ``data_graph`` (default: the article's data and the reference layer) against
+    the project's SHACL shapes, with the ontology as pyshacl's ``ont_graph``."""
+    sources = default_sources() if paths is None else paths
+    if data_graph is None:
+        data_graph = load_graph(paths=sources.data + sources.reference)
+    if shapes is None:
+        if not sources.shapes:
+            raise UsageError("no SHACL shapes found (shapes/kazkgz-shapes.ttl)")
+        shapes = sources.shapes
+    shapes_graph = shapes if isinstance(shapes, Graph) else _union(shapes)
+    if ontology is None:
+        ontology = sources.ontology
+    ont_graph = ontology if isinstance(ontology, Graph) else _union(ontology)
+    conforms, report, _text = pyshacl.validate(
+        data_graph,
+        shacl_graph=shapes_graph,
+        ont_graph=ont_graph if len(ont_graph) else None,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        do_owl_imports=False,
+        abort_on_first=False,
+    )
+    return ValidationReport(bool(conforms), _results(report), bind_prefixes(report))

@@ -1,0 +1,31 @@
+"""Shared helpers for the library and CLI tests (fixtures under tests/fixtures/lib/)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kg.paths import Sources, default_sources
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lib"
+PROJECT = FIXTURES / "project"
+REPO = Path(__file__).resolve().parent.parent
+KK = "https://w3id.org/kazkgz/id/"
+KKO = "https://w3id.org/kazkgz/ontology#"
+
+
+def fixture_sources(root: Path = PROJECT) -> Sources:
+    """The fixture project's files as Sources."""
+    return default_sources(root)
+
+
+def copy_project(destination: Path) -> Path:
+    """A writable copy of the fixture project; returns its root."""
+    root = destination / "project"
+    shutil.copytree(PROJECT, root)
+    return root
+
+
+def real_data_present() -> bool:
+    """True when the project's own ontology and article graph exist."""
+    return (REPO / "ontology" / "kazkgz.ttl").is_file() and (REPO / "graph" / "article.ttl").is_file()
