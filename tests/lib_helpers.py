@@ -28,4 +28,6 @@ def copy_project(destination: Path) -> Path:
 
 def real_data_present() -> bool:
     """True when the project's own ontology and article graph exist."""
-    return (REPO / "ontology" / "kazkgz.ttl").is_file() and (REPO / "graph" / "article.ttl").is_file()
+    return (REPO / "ontology" / "kazkgz.ttl").is_file() and (
+        REPO / "graph" / "article.ttl"
+    ).is_file()
