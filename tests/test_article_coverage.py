@@ -1,3 +1,4 @@
+# ruff: noqa: E501, RUF001  (lines quote the article verbatim; its wide characters and a Cyrillic letter are its own)
 """Coverage of the article, fact by fact: each case quotes the article's words and asks the
 asserted graph (ontology + article + excerpts, no reasoning) whether it holds that fact.
 
@@ -35,7 +36,10 @@ FACTS: list[tuple[str, str]] = [
         'kk:saying-children-of-one-mother a kko:Saying ; rdfs:label "哈萨克、吉尔吉斯是一母同胞"@zh ;'
         " kko:knownTo kk:kazakhstan , kk:kyrgyzstan",
     ),
-    ("两国自古以来便有着紧密的历史和文化联系", "kk:statement-historical-ties kko:about kk:kazakhstan , kk:kyrgyzstan"),
+    (
+        "两国自古以来便有着紧密的历史和文化联系",
+        "kk:statement-historical-ties kko:about kk:kazakhstan , kk:kyrgyzstan",
+    ),
     ("其建国历程亦极为相似", "kk:statement-similar-state-building a kko:Statement"),
     (
         "1991年，两国同时获得独立",
@@ -52,7 +56,7 @@ FACTS: list[tuple[str, str]] = [
     # Relations since independence
     (
         "于1992年10月15日正式建立外交关系",
-        'kk:establishment-of-diplomatic-relations a kko:EstablishmentOfDiplomaticRelations ;'
+        "kk:establishment-of-diplomatic-relations a kko:EstablishmentOfDiplomaticRelations ;"
         ' kko:date "1992-10-15"^^xsd:date ; kko:datePrecision time:unitDay ;'
         " kko:participant kk:kazakhstan , kk:kyrgyzstan ."
         " kk:kazakhstan kko:hasDiplomaticRelationsWith kk:kyrgyzstan",
@@ -308,7 +312,10 @@ FACTS: list[tuple[str, str]] = [
         " kk:european-union ; kko:topic kk:topic-regional-integration",
     ),
     # Education and culture
-    ("人文交流同样是两国合作的重要方面", "kk:statement-humanitarian-exchange kko:topic kk:topic-humanities"),
+    (
+        "人文交流同样是两国合作的重要方面",
+        "kk:statement-humanitarian-exchange kko:topic kk:topic-humanities",
+    ),
     (
         "两国定期举办联合展览、音乐会、国际学术会议及研讨会",
         "?s a kko:EventSeries ; kko:frequency kko:Regular ; kko:eventKind kk:event-kind-exhibition ,"
@@ -347,7 +354,10 @@ FACTS: list[tuple[str, str]] = [
     ("库尔曼哈兹175周年", "?c kko:commemorates kk:kurmangazy ; kko:anniversaryYears 175"),
     ("江布尔150周年", "?c kko:commemorates kk:jambyl ; kko:anniversaryYears 150"),
     ("《玛纳斯》英雄史诗千年纪念", "?c kko:commemorates kk:manas-epic ; kko:anniversaryYears 1000"),
-    ("托克托古尔·萨特尔甘诺夫150周年", "?c kko:commemorates kk:toktogul-satylganov ; kko:anniversaryYears 150"),
+    (
+        "托克托古尔·萨特尔甘诺夫150周年",
+        "?c kko:commemorates kk:toktogul-satylganov ; kko:anniversaryYears 150",
+    ),
     ("以及艾特玛托夫等文化巨匠的纪念活动", "?c a kko:Commemoration ; kko:commemorates kk:aitmatov"),
     (
         "哈萨克斯坦境内的吉尔吉斯族侨社在增进两国人文交流中也发挥着作用",
@@ -356,10 +366,13 @@ FACTS: list[tuple[str, str]] = [
     ),
     (
         "阿斯塔纳的吉尔吉斯民族文化协会",
-        'kk:kyrgyz-cultural-association-astana a kko:CulturalCentre ; kko:place kk:astana ;'
+        "kk:kyrgyz-cultural-association-astana a kko:CulturalCentre ; kko:place kk:astana ;"
         ' rdfs:label "吉尔吉斯民族文化协会"@zh',
     ),
-    ("塔拉兹的“玛纳斯-阿塔”中心", '?c a kko:CulturalCentre ; kko:place kk:taraz ; rdfs:label "玛纳斯-阿塔"@zh'),
+    (
+        "塔拉兹的“玛纳斯-阿塔”中心",
+        '?c a kko:CulturalCentre ; kko:place kk:taraz ; rdfs:label "玛纳斯-阿塔"@zh',
+    ),
     ("阿克套的“Ala-LLP”", '?c a kko:CulturalCentre ; kko:place kk:aktau ; rdfs:label "Ala-LLP"@zh'),
     (
         "以及阿拉木图的“Мeken”、“吉尔吉斯-阿塔”等",
