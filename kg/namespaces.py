@@ -30,7 +30,10 @@ PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     "org": "http://www.w3.org/ns/org#",
     "time": "http://www.w3.org/2006/time#",
-    "schema": "https://schema.org/",
+    "schema": "http://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "qb": "http://purl.org/linked-data/cube#",
+    "vann": "http://purl.org/vocab/vann/",
     "void": "http://rdfs.org/ns/void#",
     "sh": "http://www.w3.org/ns/shacl#",
 }
@@ -59,7 +62,7 @@ def expand_node(text: str) -> URIRef:
     raise NodeNotFoundError(f"not a full IRI nor a CURIE with a known prefix ({known}): {text!r}")
 
 
-_IRI = re.compile(r"<?((?:https?|urn):[^\s,()'\"<>]+)>?")
+_IRI = re.compile(r"<?((?:https?|urn):[^\s,()'\"<>]*[^\s,()'\"<>:.;])>?")
 
 
 def compact(text: str) -> str:

@@ -35,7 +35,7 @@ _ERR = owlrl.Namespaces.ERRNS
 _REFLEXIVE = frozenset(
     {OWL.sameAs, RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty}
 )
-_IRI_IN_MESSAGE = re.compile(r"(?:https?|urn|file):[^\s,()'\"<>]+")
+_IRI_IN_MESSAGE = re.compile(r"(?:https?|urn|file):[^\s,()'\"<>]*[^\s,()'\"<>:.;]")
 
 
 def _standard(term: Node) -> bool:

@@ -41,6 +41,33 @@ def _display(term: Any, graph: Graph | None) -> str:
     return str(term)
 
 
+def _tsv_term(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        escaped = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+        )
+        if term.language:
+            return f'"{escaped}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{escaped}"^^<{term.datatype}>'
+        return f'"{escaped}"'
+    return str(term.n3())
+
+
+def _tsv(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    """SPARQL 1.1 Query Results TSV: terms in Turtle syntax, one solution per line."""
+    lines = ["\t".join(f"?{name}" for name in names)]
+    lines += ["\t".join(_tsv_term(term) for term in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """The answer of a SPARQL query.
@@ -101,6 +128,8 @@ class QueryResult:
             return graph.serialize(format="turtle")
         if format not in RESULT_FORMATS:
             raise UsageError(f"unknown result format {format!r} (use {', '.join(RESULT_FORMATS)})")
+        if format == "tsv":
+            return _tsv(self.vars, self.terms())
         data = self.result.serialize(format=format, encoding="utf-8")
         text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
         return text if text.endswith("\n") else text + "\n"

@@ -1,0 +1,258 @@
+"""Every kg command, run as a user would: the console script and python -m kg, in a
+subprocess, with exit codes, stdout and stderr checked."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lib_helpers import FIXTURES, KK, PROJECT, copy_project
+from rdflib import Graph
+
+pytestmark = pytest.mark.cli
+
+SCRIPT = Path(sys.executable).with_name("kg")
+ENTRY_POINTS = {"script": [str(SCRIPT)], "module": [sys.executable, "-m", "kg"]}
+
+
+@pytest.fixture(params=sorted(ENTRY_POINTS))
+def kg(request: pytest.FixtureRequest, tmp_path: Path):
+    """Run kg (console script or python -m kg) on the fixture project."""
+    command = ENTRY_POINTS[request.param]
+    env = {**os.environ, "KG_HOME": str(PROJECT), "KG_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(*args: str, stdin: str | None = None, home: Path | None = None):
+        if home is not None:
+            env["KG_HOME"] = str(home)
+        return subprocess.run(
+            [*command, *args],
+            capture_output=True,
+            text=True,
+            input=stdin,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+def _no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in proc.stderr
+
+
+def test_help_on_every_command(kg) -> None:
+    top = kg("--help")
+    assert top.returncode == 0
+    for command in (
+        "validate",
+        "reason",
+        "queries",
+        "query",
+        "sparql",
+        "export",
+        "build",
+        "source",
+        "stats",
+    ):
+        assert command in top.stdout
+        proc = kg(command, "--help")
+        assert proc.returncode == 0, command
+        assert "usage: kg " + command in proc.stdout
+
+
+def test_version(kg) -> None:
+    proc = kg("--version")
+    assert proc.returncode == 0
+    assert "kazkgz 0.1.0" in proc.stdout
+
+
+def test_validate_conforms_with_a_warning(kg) -> None:
+    proc = kg("validate")
+    assert proc.returncode == 0
+    assert "Warning: kk:kazakhstan rdfs:label" in proc.stdout
+    assert "conforms (0 violations, 1 warnings)" in proc.stdout
+
+
+def test_validate_bad_files_exit_1(kg, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix kk: <https://w3id.org/kazkgz/id/> .\n"
+        "@prefix kko: <https://w3id.org/kazkgz/ontology#> .\nkk:atlantis a kko:State .\n",
+        encoding="utf-8",
+    )
+    proc = kg("validate", str(bad))
+    assert proc.returncode == 1
+    assert "Violation: kk:atlantis rdfs:label: a state needs a label" in proc.stdout
+    report = kg("validate", "--format", "ttl", str(bad))
+    assert report.returncode == 1
+    assert len(Graph().parse(data=report.stdout, format="turtle")) > 0
+
+
+def test_validate_broken_turtle_exit_2_with_position(kg) -> None:
+    path = FIXTURES / "bad" / "missing-dot.ttl"
+    proc = kg("validate", str(path))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"kg: error: {path}:4:23: expected '.' or '}}' or ']' at end of statement"
+    )
+    _no_traceback(proc)
+
+
+def test_reason_cold_then_warm(kg, tmp_path: Path) -> None:
+    cold = kg("reason")
+    assert cold.returncode == 0
+    assert cold.stdout.startswith("5 inferred triples (computed")
+    assert "reasoning…" in cold.stderr
+    warm = kg("-q", "reason", "-o", str(tmp_path / "inf.ttl"))
+    assert warm.returncode == 0
+    assert "loaded from the cache" in warm.stdout
+    assert warm.stderr == ""
+    assert len(Graph().parse(tmp_path / "inf.ttl")) == 5
+
+
+def test_reason_inconsistent_exit_1(kg, tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    (root / "graph" / "ghost.ttl").write_bytes(
+        (FIXTURES / "inconsistent" / "disjoint.ttl").read_bytes()
+    )
+    proc = kg("reason", home=root)
+    assert proc.returncode == 1
+    assert "kg: error: the data is inconsistent: Disjoint classes" in proc.stderr
+    assert "kk:centaur" in proc.stderr
+    _no_traceback(proc)
+
+
+def test_queries_lists_names_summaries_and_parameters(kg) -> None:
+    proc = kg("queries")
+    assert proc.returncode == 0
+    assert "organisation-members  The members of an organisation [inferred]" in proc.stdout
+    assert "-p label=<string>  (required)" in proc.stdout
+    listing = json.loads(kg("queries", "--format", "json").stdout)
+    assert [q["name"] for q in listing][:2] == ["diplomatic-relations", "established-in-year"]
+
+
+def test_query_table_json_csv_tsv(kg) -> None:
+    table = kg("query", "diplomatic-relations")
+    assert table.returncode == 0
+    assert table.stdout.splitlines() == [
+        "relation                 date",
+        "-----------------------  ----------",
+        "kk:diplomatic-relations  1992-10-15",
+        "(1 row)",
+    ]
+    data = json.loads(kg("query", "organisation-members", "--format", "json").stdout)
+    members = [b["member"]["value"] for b in data["results"]["bindings"]]
+    assert members == [KK + "kazakhstan", KK + "kyrgyzstan"]
+    csv_out = kg("query", "find-by-label", "-p", "label=Kazakhstan", "--format", "csv")
+    assert csv_out.stdout.splitlines() == ["node,lang", f"{KK}kazakhstan,en"]
+    tsv_out = kg("query", "established-in-year", "-p", "year=1992", "--format", "tsv")
+    assert tsv_out.stdout.splitlines()[0] == "?relation\t?date"
+
+
+def test_query_inferred_flag(kg) -> None:
+    proc = kg("query", "find-by-label", "-p", "label=扎帕罗夫", "--inferred")
+    assert proc.returncode == 0
+    assert "kk:japarov" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["query", "nope"], "unknown saved query 'nope'"),
+        (["query", "find-by-label", "-p", "colour=blue"], "has no parameter 'colour'"),
+        (["query", "find-by-label"], "parameter 'label' expects string, got None"),
+        (["query", "established-in-year", "-p", "year=abc"], "expects an xsd:integer"),
+        (["query", "find-by-label", "-p", "label"], "a parameter is written name=value"),
+        (["sparql", "SELEC * WHERE { ?s ?p ?o }"], "SPARQL syntax error"),
+        (["source", "kk:atlantis"], "the graph says nothing about"),
+        (["source", "nope:x"], "known prefix"),
+        (["sparql", "missing.rq"], "cannot read missing.rq"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(kg, args: list[str], words: str) -> None:
+    proc = kg(*args)
+    assert proc.returncode == 2
+    assert words in proc.stderr
+    assert proc.stderr.startswith("kg: error: ")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    _no_traceback(proc)
+
+
+def test_argparse_usage_errors_exit_2(kg) -> None:
+    assert kg().returncode == 2
+    assert kg("export").returncode == 2  # --format is required
+    assert kg("frobnicate").returncode == 2
+
+
+def test_sparql_text_file_and_stdin(kg, tmp_path: Path) -> None:
+    text = "SELECT ?s WHERE { ?s a <https://w3id.org/kazkgz/ontology#State> } ORDER BY ?s"
+    inline = kg("sparql", text, "--format", "csv")
+    assert inline.returncode == 0
+    assert inline.stdout.splitlines() == ["s", f"{KK}kazakhstan", f"{KK}kyrgyzstan"]
+    (tmp_path / "q.rq").write_text(text, encoding="utf-8")
+    assert kg("sparql", "q.rq", "--format", "csv").stdout == inline.stdout
+    assert kg("sparql", "-", "--format", "csv", stdin=text).stdout == inline.stdout
+    ask = kg("sparql", "ASK { ?s a <https://w3id.org/kazkgz/ontology#HeadOfState> }", "--inferred")
+    assert ask.stdout.strip() == "yes"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml")]
+)
+def test_export_formats(kg, tmp_path: Path, fmt: str, parser: str) -> None:
+    proc = kg("export", "--format", fmt)
+    assert proc.returncode == 0
+    graph = Graph().parse(data=proc.stdout, format=parser)
+    out = tmp_path / f"all.{fmt}"
+    with_inferred = kg("-q", "export", "--format", fmt, "--inferred", "-o", str(out))
+    assert with_inferred.returncode == 0
+    assert len(Graph().parse(out, format=parser)) == len(graph) + 5
+
+
+def test_build_writes_dist(kg, tmp_path: Path) -> None:
+    proc = kg("build", "--out", str(tmp_path / "dist"))
+    assert proc.returncode == 0
+    assert "checks: 2 passed" in proc.stdout
+    assert "wrote 14 files" in proc.stdout
+    assert "reasoning…" in proc.stderr
+    assert (tmp_path / "dist" / "SHA256SUMS").is_file()
+
+
+def test_build_failing_check_exit_1(kg, tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    with (root / "graph" / "article.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\nkk:visit-ghost a kko:Visit .\n")
+    proc = kg("build", "--out", str(tmp_path / "dist"), home=root)
+    assert proc.returncode == 1
+    assert "consistency check(s) returned rows" in proc.stderr
+    assert "visit-without-visitor-violation: 1 row(s)" in proc.stderr
+    _no_traceback(proc)
+
+
+def test_source_shows_quote_offsets_and_sentence(kg) -> None:
+    proc = kg("source", "kk:diplomatic-relations")
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines() == [
+        "kk:diplomatic-relations  (Kazakhstan–Kyrgyzstan diplomatic relations)",
+        "  kk:excerpt-relations",
+        "    quote:    于1992年10月15日正式建立外交关系",
+        "    offsets:  [12, 32)",
+        "    sentence: 哈萨克斯坦与吉尔吉斯斯坦于1992年10月15日正式建立外交关系。",
+    ]
+    by_iri = kg("source", f"<{KK}diplomatic-relations>")
+    assert by_iri.stdout == proc.stdout
+
+
+def test_stats(kg) -> None:
+    proc = kg("stats")
+    assert proc.returncode == 0
+    assert "excerpts:             3" in proc.stdout
+    data = json.loads(kg("stats", "--format", "json").stdout)
+    assert data["entities_by_class"]["kko:State"] == 2
+    assert data["triples"] == 98

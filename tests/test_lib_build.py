@@ -1,0 +1,110 @@
+"""Checks, export and build: artefacts, VoID, checksums, atomic writes, failing builds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from lib_helpers import KK, KKO, copy_project, fixture_sources
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import VOID
+
+from kg import ValidationFailed, build, export, load_graph, run_checks
+from kg.atomic import atomic_open
+from kg.paths import default_sources
+from kg.serialization import EXPORT_FORMATS, serialize
+
+PARSE_AS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+
+
+def test_checks_pass_on_the_fixture() -> None:
+    results = run_checks(fixture_sources())
+    assert [(c.name, c.passed) for c in results] == [
+        ("self-membership-violation", True),
+        ("visit-without-visitor-violation", True),
+    ]
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_export_parses_back_to_an_isomorphic_graph(tmp_path: Path, fmt: str) -> None:
+    graph = load_graph(include_reference=True, paths=fixture_sources())
+    target = export(graph, fmt, tmp_path / f"out.{fmt}")
+    back = Graph().parse(target, format=PARSE_AS[fmt])
+    assert isomorphic(graph, back)
+
+
+def test_jsonld_has_an_inline_context_only() -> None:
+    data = json.loads(serialize(load_graph(paths=fixture_sources()), "jsonld"))
+    assert isinstance(data["@context"], dict)
+    assert data["@context"]["kk"] == KK
+
+
+def test_a_failed_write_leaves_the_old_file_in_place(tmp_path: Path) -> None:
+    target = tmp_path / "asserted.ttl"
+    target.write_text("old", encoding="utf-8")
+
+    def crash() -> None:
+        with atomic_open(target) as handle:
+            handle.write(b"half a fi")
+            raise RuntimeError("crash")
+
+    with pytest.raises(RuntimeError):
+        crash()
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["asserted.ttl"]
+
+
+def test_build_writes_every_artefact(tmp_path: Path) -> None:
+    sources = default_sources(copy_project(tmp_path))
+    steps: list[str] = []
+    report = build(tmp_path / "dist", paths=sources, progress=steps.append)
+    dist = tmp_path / "dist"
+    names = sorted(p.name for p in dist.iterdir())
+    expected = sorted(
+        [
+            f"{g}.{x}"
+            for g in ("asserted", "inferred", "reference")
+            for x in ("ttl", "nt", "jsonld", "rdf")
+        ]
+        + ["void.ttl", "SHA256SUMS"]
+    )
+    assert names == expected
+    assert steps == ["loading", "validating", "reasoning", "running checks", "writing artefacts"]
+    # the published graphs are the asserted one and the inferences, apart
+    asserted = load_graph(paths=sources.graph_files())
+    assert isomorphic(Graph().parse(dist / "asserted.nt", format="nt"), asserted)
+    inferred = Graph().parse(dist / "inferred.ttl")
+    assert (URIRef(KK + "sco"), URIRef(KKO + "hasMember"), URIRef(KK + "kazakhstan")) in inferred
+    assert report.inferred_triples == len(inferred) == 5
+    # checksums match the files
+    for line in (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+    # VoID counts are the graphs' sizes, and dumps resolve next to void.ttl
+    void = Graph().parse(dist / "void.ttl")
+    graph_iri = URIRef("https://w3id.org/kazkgz/graph/asserted")
+    assert void.value(graph_iri, VOID.triples) == Literal(len(asserted))
+    dumps = {str(d) for d in void.objects(graph_iri, VOID.dataDump)}
+    assert (dist / "asserted.ttl").resolve().as_uri() in dumps
+
+
+def test_build_fails_on_a_failing_check(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    with (root / "graph" / "article.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\nkk:visit-ghost a kko:Visit .\n")
+    with pytest.raises(ValidationFailed) as caught:
+        build(tmp_path / "dist", paths=default_sources(root))
+    assert caught.value.exit_code == 1
+    assert any("visit-without-visitor-violation" in d for d in caught.value.details)
+    assert not (tmp_path / "dist").exists()
+
+
+def test_build_fails_on_non_conforming_data(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    with (root / "graph" / "article.ttl").open("a", encoding="utf-8") as handle:
+        handle.write("\nkk:atlantis a kko:State .\n")
+    with pytest.raises(ValidationFailed, match="does not conform"):
+        build(tmp_path / "dist", paths=default_sources(root))
