@@ -117,7 +117,8 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    result = queries.run_query(args.name, _params(args.param), inferred=args.inferred)
+    with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
+        result = queries.run_query(args.name, _params(args.param), inferred=args.inferred)
     _print_result(result, args.format)
     return EXIT_OK
 
@@ -135,7 +136,9 @@ def _query_text(arg: str) -> str:
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    result = queries.sparql(_query_text(args.query), inferred=args.inferred)
+    text = _query_text(args.query)
+    with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
+        result = queries.sparql(text, inferred=args.inferred)
     _print_result(result, args.format)
     return EXIT_OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,11 @@ def _display(term: Any, graph: Graph | None) -> str:
     if isinstance(term, Literal) and term.language:
         return f"{term}@{term.language}"
     return str(term)
+
+
+def _width(text: str) -> int:
+    """Columns that ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _tsv_term(term: Any) -> str:
@@ -143,10 +149,11 @@ class QueryResult:
             return graph.serialize(format="turtle")
         header = list(self.vars)
         body = [[_display(term, self._graph) for term in row] for row in self.terms()]
-        widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(header)]
+        widths = [max([_width(h), *(_width(r[i]) for r in body)]) for i, h in enumerate(header)]
 
         def line(cells: list[str]) -> str:
-            return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+            padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+            return "  ".join(padded).rstrip()
 
         lines = [line(header), line(["-" * w for w in widths])]
         lines += [line(r) for r in body]
