@@ -54,18 +54,22 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- commands
 
 
+_SEVERITIES = ("Violation", "Warning", "Info")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     data = loading.load_graph(paths=args.files) if args.files else None
-    report = validation.validate(data)
+    report = validation.validate(data, include_reference=args.reference)
     if args.format == "ttl":
         _out(report.report_graph.serialize(format="turtle"))
     else:
         for result in report.results:
             _out(str(result))
-        counts = {s: sum(r.severity == s for r in report.results) for s in ("Violation", "Warning")}
+        counts = {s: sum(r.severity == s for r in report.results) for s in _SEVERITIES}
         verdict = "conforms" if report.conforms else "does NOT conform"
         _out(
-            f"The data {verdict} ({counts['Violation']} violations, {counts['Warning']} warnings)."
+            f"The data {verdict} ({counts['Violation']} violations, {counts['Warning']} warnings, "
+            f"{counts['Info']} notes)."
         )
     return EXIT_OK if report.conforms else EXIT_DATA
 
@@ -241,7 +245,10 @@ def _parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="FILES",
-        help="Turtle files to validate instead of the project's data and reference layer",
+        help="Turtle files to validate instead of the project's article data",
+    )
+    p.add_argument(
+        "--reference", action="store_true", help="validate the reference layer with the data"
     )
     p.add_argument(
         "--format",

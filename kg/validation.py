@@ -94,12 +94,15 @@ def validate(
     shapes: Graph | Iterable[Path] | None = None,
     ontology: Graph | Iterable[Path] | None = None,
     paths: Sources | None = None,
+    include_reference: bool = False,
 ) -> ValidationReport:
-    """Validate ``data_graph`` (default: the article's data and the reference layer) against
-    the project's SHACL shapes, with the ontology as pyshacl's ``ont_graph``."""
+    """Validate ``data_graph`` (default: the article's data, plus the reference layer if
+    ``include_reference``) against the project's SHACL shapes, with the ontology as pyshacl's
+    ``ont_graph``."""
     sources = default_sources() if paths is None else paths
     if data_graph is None:
-        data_graph = load_graph(paths=sources.data + sources.reference)
+        extra = sources.reference if include_reference else ()
+        data_graph = load_graph(paths=sources.data + extra)
     if shapes is None:
         if not sources.shapes:
             raise UsageError("no SHACL shapes found (shapes/kazkgz-shapes.ttl)")

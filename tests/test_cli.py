@@ -72,11 +72,14 @@ def test_version(kg) -> None:
     assert "kazkgz 0.1.0" in proc.stdout
 
 
-def test_validate_conforms_with_a_warning(kg) -> None:
+def test_validate_conforms(kg) -> None:
     proc = kg("validate")
     assert proc.returncode == 0
-    assert "Warning: kk:kazakhstan rdfs:label" in proc.stdout
-    assert "conforms (0 violations, 1 warnings)" in proc.stdout
+    assert proc.stdout == "The data conforms (0 violations, 0 warnings, 0 notes).\n"
+    with_reference = kg("validate", "--reference")
+    assert with_reference.returncode == 0
+    assert "Warning: kk:kazakhstan rdfs:label" in with_reference.stdout
+    assert "conforms (0 violations, 1 warnings, 0 notes)" in with_reference.stdout
 
 
 def test_validate_bad_files_exit_1(kg, tmp_path: Path) -> None:
