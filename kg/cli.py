@@ -113,7 +113,9 @@ def cmd_queries(args: argparse.Namespace) -> int:
         flags = " [inferred]" if q.inferred else ""
         _out(f"{q.name.ljust(width)}  {q.summary}{flags}")
         for p in q.params:
-            need = "required" if p.required else f"optional, default {p.default!r}"
+            need = "required" if p.required else "optional"
+            if p.default is not None:
+                need += f", default {p.default}"
             _out(f"{'':{width}}    -p {p.name}=<{p.type}>  ({need})")
     if not saved:
         _out("(no saved queries)")
@@ -210,6 +212,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out("entities by class:")
     for cls, count in found.entities_by_class:
         _out(f"  {count:5d}  {compact(str(cls))}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from kg.server import run
+    except ImportError as exc:
+        raise UsageError(
+            f"kg serve needs the 'server' extra (pip install 'kazkgz[server]'): {exc}"
+        ) from exc
+    run.serve(run.config_from_args(args))
     return EXIT_OK
 
 
@@ -322,7 +335,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"
     )
+
+    p = command("serve", cmd_serve, "serve SPARQL, the saved queries and Linked Data over HTTP")
+    _serve_options(p)
     return parser
+
+
+def _serve_options(p: argparse.ArgumentParser) -> None:
+    try:
+        from kg.server.run import add_arguments
+    except ImportError:  # without the 'server' extra the command says what to install
+        return
+    add_arguments(p)
 
 
 def _query_options(p: argparse.ArgumentParser) -> None:
