@@ -165,8 +165,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     with Progress("building", quiet=args.quiet) as progress:
         report = publish.build(args.out, progress=progress.step)
-    for result in report.validation.results:
-        _out(str(result))
+    counts = {s: sum(r.severity == s for r in report.validation.results) for s in _SEVERITIES}
+    _out(
+        f"validation: conforms ({counts['Warning']} warnings, {counts['Info']} notes: "
+        "see kg validate)"
+    )
     _out(
         f"asserted: {report.asserted_triples} triples; inferred: {report.inferred_triples} "
         f"({'cached' if report.inferred_from_cache else 'computed'}); "
