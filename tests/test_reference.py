@@ -335,10 +335,10 @@ def test_official_titles(reference: Graph, treaty: URIRef) -> None:
 def test_the_1997_treaty_was_signed_in_almaty_and_entered_into_force(reference: Graph) -> None:
     assert "1997-04-08 (signed in Almaty, in force 1999-06-22)" in _notes_text()
     assert (KK["signing-of-treaty-of-eternal-friendship"], KKO.place, KK.almaty) in reference
-    events = list(reference.subjects(KKO.about, KK["treaty-of-eternal-friendship"]))
+    events = list(reference.subjects(KKO.entersIntoForce, KK["treaty-of-eternal-friendship"]))
     assert len(events) == 1
     (event,) = events
-    assert (event, RDF.type, KKO.Event) in reference
+    assert (event, RDF.type, KKO.EntryIntoForce) in reference
     day = Literal("1999-06-22", datatype=DATE)
     for p in (KKO.date, KKO.beginDate, KKO.endDate):
         assert reference.value(event, p) == day
