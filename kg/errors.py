@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = [
+    "ExcerptError",
     "InconsistencyError",
     "KgError",
     "NodeNotFoundError",
@@ -29,6 +30,10 @@ class KgError(Exception):
 
 class UsageError(KgError):
     """A request that cannot be served as given (a missing file, a bad argument)."""
+
+
+class ExcerptError(KgError):
+    """A quote of graph/excerpts.tsv that is not a unique, verbatim substring of the article."""
 
 
 class TurtleSyntaxError(KgError):

@@ -11,24 +11,20 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 
-KK = Namespace("https://w3id.org/kazkgz/id/")
-KKO = Namespace("https://w3id.org/kazkgz/ontology#")
-OA = Namespace("http://www.w3.org/ns/oa#")
+from kg.errors import ExcerptError
+from kg.namespaces import KK, KKO, OA, bind_prefixes
+from kg.paths import project_root
 
 CONTEXT_LENGTH = 12
 """Characters of text kept before and after each quote (oa:prefix, oa:suffix)."""
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = project_root()
 TABLE = ROOT / "graph" / "excerpts.tsv"
 ARTICLE = ROOT / "graph" / "source" / "article.zh.txt"
 DATA = ROOT / "graph" / "article.ttl"
 OUTPUT = ROOT / "graph" / "excerpts.ttl"
-
-
-class ExcerptError(ValueError):
-    """A quote of the table that is not a unique, verbatim substring of the article."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,8 @@ def section_starts(data: Graph, text: str) -> list[tuple[int, URIRef]]:
         offset = 0 if heading is None else text.find(str(heading))
         if offset < 0:
             raise ExcerptError(f"section {section}: heading {heading!r} is not in the article")
-        starts.append((offset, URIRef(section)))
+        if isinstance(section, URIRef):
+            starts.append((offset, section))
     return sorted(starts)
 
 
@@ -91,9 +88,7 @@ def excerpts_graph(table: Path = TABLE, article: Path = ARTICLE, data: Path = DA
     """The Web Annotation description of every excerpt of the table."""
     text = article.read_text(encoding="utf-8")
     sections = section_starts(Graph().parse(data, format="turtle"), text)
-    graph = Graph()
-    for prefix, namespace in (("kk", KK), ("kko", KKO), ("oa", OA)):
-        graph.bind(prefix, namespace)
+    graph = bind_prefixes(Graph())
     for key, quote in read_table(table):
         excerpt = locate(text, key, quote)
         quote_selector = KK[f"excerpt-{key}-quote"]

@@ -93,6 +93,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "Signing",
         "Ratification",
         "Accord",
+        "EntryIntoForce",
         "SummitAttendance",
         "Commemoration",
         "PlannedProject",
