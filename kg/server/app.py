@@ -1,0 +1,512 @@
+"""The ASGI application: SPARQL 1.1 Protocol at /sparql, the saved queries as a web API,
+Linked Data pages, a home page and a query page. Build it with :func:`create_app`."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kg import queries
+from kg.metadata import SavedQuery
+from kg.serialization import serialize
+from kg.server import openapi, pages
+from kg.server.config import ServerConfig
+from kg.server.describe import service_description
+from kg.server.graphs import HeldGraphs, graph_version, load_held_graphs
+from kg.server.negotiation import RDF_OFFERS, UnknownFormat, choose, parse_accept
+from kg.server.pool import WorkerPool
+from kg.server.safety import Refused, check_graph_iris, nesting_depth
+from kg.server.worker import Reply, SavedJob, SparqlJob
+from kg.versions import __version__
+
+__all__ = ["KgState", "create_app"]
+
+access_log = logging.getLogger("kg.server.access")
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+TRUNCATED_HEADER = "X-KG-Truncated"
+_RDF_KEYS = {"ttl": "ttl", "nt": "nt", "jsonld": "jsonld", "rdfxml": "xml"}
+
+
+@dataclass
+class KgState:
+    """Everything the routes share: settings, graphs (for pages), saved queries, the
+    graph's version, the worker pool and the answer cache."""
+
+    config: ServerConfig
+    graphs: HeldGraphs
+    saved: tuple[SavedQuery, ...]
+    version: str
+    pool: WorkerPool
+    started: float = field(default_factory=time.time)
+    cache: OrderedDict[str, tuple[int, bytes, str, dict[str, str]]] = field(
+        default_factory=OrderedDict
+    )
+    hits: int = 0
+
+    def saved_query(self, name: str) -> SavedQuery | None:
+        return next((q for q in self.saved if q.name == name), None)
+
+    def etag(self, request: Request) -> str:
+        """A strong validator for a GET answer: the graph's version, the URL and the
+        headers the answer varies on."""
+        key = "\0".join(
+            (
+                self.version,
+                request.url.path,
+                request.url.query,
+                request.headers.get("accept", ""),
+            )
+        )
+        return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+# ---------------------------------------------------------------- responses
+
+
+def _wants_json(request: Request) -> bool:
+    for media, q in parse_accept(request.headers.get("accept")):
+        if q > 0 and media.endswith(("/json", "+json")):
+            return True
+    return False
+
+
+def error_response(request: Request, status: int, kind: str, message: str) -> Response:
+    """An error as JSON (``{"error": kind, "message": ...}``) when the client accepts JSON,
+    else as plain text; never cached."""
+    request.state.error = kind
+    headers = {"Cache-Control": "no-store"}
+    if status == 503:
+        headers["Retry-After"] = "1"
+    if _wants_json(request) or request.url.path.startswith(("/queries", "/openapi")):
+        body = {"error": kind, "status": status, "message": message}
+        return JSONResponse(body, status_code=status, headers=headers)
+    return Response(message + "\n", status, headers=headers, media_type="text/plain")
+
+
+def state_of(request: Request) -> KgState:
+    found: KgState = request.app.state.kg
+    return found
+
+
+def _cache_headers(state: KgState, etag: str | None) -> dict[str, str]:
+    headers = {"Cache-Control": "public, max-age=60", "Vary": "Accept"}
+    if etag:
+        headers["ETag"] = etag
+    headers["X-KG-Version"] = state.version[:16]
+    return headers
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    wanted = request.headers.get("if-none-match")
+    if not wanted:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+    return etag in tags or "*" in tags
+
+
+async def cached(
+    request: Request, produce: Callable[[], Awaitable[Response]], cacheable: bool = True
+) -> Response:
+    """Answer a GET from the ETag (304) or the answer cache, or ``produce`` it; 200 answers
+    get the ETag and Cache-Control of the graph's version and are kept."""
+    state = state_of(request)
+    if request.method not in ("GET", "HEAD") or not cacheable:
+        return await produce()
+    etag = state.etag(request)
+    if _not_modified(request, etag):
+        request.state.cache = "not-modified"
+        return Response(status_code=304, headers=_cache_headers(state, etag))
+    hit = state.cache.get(etag)
+    if hit is not None:
+        state.cache.move_to_end(etag)
+        state.hits += 1
+        request.state.cache = "hit"
+        status, body, media_type, extra = hit
+        request.state.rows = extra.get("X-KG-Rows")
+        headers = {**_cache_headers(state, etag), **extra}
+        return Response(body, status, headers=headers, media_type=media_type)
+    response = await produce()
+    if response.status_code == 200:
+        response.headers.update(_cache_headers(state, etag))
+        body = bytes(response.body)
+        limit = state.config.cache_entries
+        if limit and len(body) <= 1_000_000:
+            extra = {k: v for k, v in response.headers.items() if k.lower().startswith("x-kg-")}
+            extra = {k.title().replace("X-Kg-", "X-KG-"): v for k, v in extra.items()}
+            media = response.media_type or response.headers.get("content-type", "")
+            state.cache[etag] = (200, body, media, extra)
+            while len(state.cache) > limit:
+                state.cache.popitem(last=False)
+        request.state.cache = "miss"
+    return response
+
+
+def reply_response(request: Request, reply: Reply) -> Response:
+    """A worker's reply as an HTTP response."""
+    request.state.rows = reply.rows
+    if reply.kind is not None:
+        return error_response(request, reply.status, reply.kind, reply.message or reply.kind)
+    headers = {"X-KG-Rows": str(reply.rows or 0)}
+    if reply.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        request.state.truncated = True
+    return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+# ---------------------------------------------------------------- /sparql
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise Refused(413, "too-large", f"the request body is over the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Refused(413, "too-large", f"the request body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(400, "encoding", f"the request is not UTF-8: {exc}") from exc
+
+
+async def _protocol_params(request: Request, config: ServerConfig) -> list[tuple[str, str]]:
+    """The protocol's parameters of a GET or POST (form or direct query)."""
+    url_params = parse_qsl(request.url.query, keep_blank_values=True)
+    if request.method in ("GET", "HEAD"):
+        return url_params
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == SPARQL_UPDATE:
+        raise Refused(403, "update", "this endpoint is read-only: SPARQL Update is refused")
+    if media not in (FORM, SPARQL_QUERY):
+        raise Refused(
+            415,
+            "media-type",
+            f"unsupported media type {media or '(none)'!r}: POST a query as {FORM} "
+            f"or {SPARQL_QUERY}",
+        )
+    body = _decode(await _read_body(request, config.max_body))
+    if media == FORM:
+        return url_params + parse_qsl(body, keep_blank_values=True)
+    if any(name == "query" for name, _ in url_params):
+        raise Refused(400, "two-queries", "a direct POST carries the query in its body only")
+    return [*url_params, ("query", body)]
+
+
+def _flag(value: str | None, name: str) -> bool:
+    if value is None or value.lower() in ("", "false", "0", "no"):
+        return False
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    raise Refused(400, "bad-parameter", f"{name} must be true or false, not {value!r}")
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    """SPARQL 1.1 Protocol, query operation (GET, POST form, POST direct)."""
+    state = state_of(request)
+    config = state.config
+    try:
+        params = await _protocol_params(request, config)
+        if any(
+            name in ("update", "using-graph-uri", "using-named-graph-uri") for name, _ in params
+        ):
+            raise Refused(403, "update", "this endpoint is read-only: SPARQL Update is refused")
+        texts = [value for name, value in params if name == "query"]
+        if len(texts) > 1:
+            raise Refused(400, "two-queries", "the request has more than one query parameter")
+        if not texts:
+            if request.method == "POST":
+                raise Refused(400, "no-query", "the request has no query parameter")
+            return await cached(request, lambda: _service_description(request))
+        text = texts[0]
+        request.state.query_hash = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if len(text) > config.max_query_length:
+            status = 414 if request.method == "GET" else 413
+            raise Refused(
+                status,
+                "too-long",
+                f"the query has {len(text)} characters; the limit is {config.max_query_length}",
+            )
+        depth = nesting_depth(text)
+        if depth > config.max_depth:
+            raise Refused(
+                400,
+                "too-deep",
+                f"the query nests brackets {depth} deep; the limit is {config.max_depth}",
+            )
+        values = dict(params)
+        defaults = [v for n, v in params if n == "default-graph-uri"]
+        named = [v for n, v in params if n == "named-graph-uri"]
+        check_graph_iris(defaults, "default-graph-uri")  # refused here, before any work
+        check_graph_iris(named, "named-graph-uri")
+        job = SparqlJob(
+            text=text,
+            default_graphs=tuple(defaults),
+            named_graphs=tuple(named),
+            inferred=_flag(values.get("inferred"), "inferred"),
+            accept=request.headers.get("accept"),
+            format=values.get("format"),
+            max_rows=config.max_rows,
+        )
+    except Refused as exc:
+        return error_response(request, exc.status, exc.kind, exc.message)
+
+    async def produce() -> Response:
+        return reply_response(request, await state.pool.run(job))
+
+    return await cached(request, produce)
+
+
+async def _service_description(request: Request) -> Response:
+    state = state_of(request)
+    try:
+        offer = choose(
+            request.headers.get("accept"), request.query_params.get("format"), RDF_OFFERS
+        )
+    except UnknownFormat as exc:
+        return error_response(request, 400, "unknown-format", str(exc))
+    if offer is None:
+        return _not_acceptable(request, RDF_OFFERS)
+    endpoint = str(request.url.replace(query=""))
+    graph = service_description(endpoint, state.graphs)
+    body = serialize(graph, _RDF_KEYS[offer.key])
+    return Response(body, media_type=offer.media_type)
+
+
+def _not_acceptable(request: Request, offers: tuple[Any, ...]) -> Response:
+    types = ", ".join(o.media_type for o in offers)
+    return error_response(request, 406, "not-acceptable", f"available: {types}")
+
+
+# ---------------------------------------------------------------- saved queries
+
+
+def query_listing(state: KgState) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "description": q.description,
+            "tags": list(q.tags),
+            "inferred": q.inferred,
+            "url": f"/queries/{q.name}",
+            "params": [
+                {"name": p.name, "type": p.type, "required": p.required, "default": p.default}
+                for p in q.params
+            ],
+        }
+        for q in state.saved
+    ]
+
+
+async def list_saved(request: Request) -> Response:
+    state = state_of(request)
+
+    async def produce() -> Response:
+        return JSONResponse({"queries": query_listing(state)})
+
+    return await cached(request, produce)
+
+
+async def run_saved(request: Request) -> Response:
+    state = state_of(request)
+    name = request.path_params["name"]
+    saved = state.saved_query(name)
+    if saved is None:
+        known = ", ".join(q.name for q in state.saved)
+        return error_response(
+            request, 404, "unknown-query", f"unknown saved query {name!r} (known: {known})"
+        )
+    pairs = parse_qsl(request.url.query, keep_blank_values=True)
+    reserved = {"format", "inferred"}
+    params = tuple((k, v) for k, v in pairs if k not in reserved)
+    seen = [k for k, _ in params]
+    if len(seen) != len(set(seen)):
+        return error_response(request, 400, "bad-parameter", "a parameter is given twice")
+    try:
+        inferred = _flag(request.query_params.get("inferred"), "inferred")
+    except Refused as exc:
+        return error_response(request, exc.status, exc.kind, exc.message)
+    request.state.query_hash = hashlib.sha256(saved.text.encode()).hexdigest()[:16]
+    job = SavedJob(
+        name=name,
+        params=params,
+        inferred=inferred,
+        accept=request.headers.get("accept"),
+        format=request.query_params.get("format"),
+        max_rows=state.config.max_rows,
+    )
+
+    async def produce() -> Response:
+        return reply_response(request, await state.pool.run(job))
+
+    return await cached(request, produce)
+
+
+async def openapi_document(request: Request) -> Response:
+    state = state_of(request)
+    return JSONResponse(openapi.document(state.saved, __version__))
+
+
+# ---------------------------------------------------------------- health
+
+
+async def health(request: Request) -> Response:
+    state = state_of(request)
+    pool = state.pool
+    body = {
+        "status": "ok" if pool.ready else "starting",
+        "version": __version__,
+        "graph_version": state.version,
+        "graphs": state.graphs.counts(),
+        "saved_queries": len(state.saved),
+        "workers": {"configured": pool.size, "alive": pool.ready, "idle": pool.idle},
+        "workers_replaced": pool.replaced,
+        "limits": {
+            "timeout_s": state.config.timeout,
+            "max_rows": state.config.max_rows,
+            "max_body": state.config.max_body,
+            "max_query_length": state.config.max_query_length,
+            "max_depth": state.config.max_depth,
+            "memory_mb": state.config.memory_mb,
+        },
+        "cache": {"entries": len(state.cache), "hits": state.hits},
+        "uptime_s": round(time.time() - state.started, 1),
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+# ---------------------------------------------------------------- access log
+
+
+class AccessLog:
+    """One JSON line per request on the ``kg.server.access`` logger: method, path, status,
+    duration, the query's hash, rows, truncation and cache use."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        scope.setdefault("state", {})
+
+        async def wrapped(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, wrapped)
+        finally:
+            info = scope["state"]
+            record = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "query_hash": info.get("query_hash"),
+                "rows": info.get("rows"),
+                "truncated": bool(info.get("truncated", False)),
+                "cache": info.get("cache"),
+                "error": info.get("error"),
+            }
+            access_log.info(json.dumps(record, ensure_ascii=False))
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(config: ServerConfig | None = None) -> Starlette:
+    """The server as an ASGI app (mountable in another Starlette or ASGI app).
+
+    The graphs are loaded here (the closure from the library's cache); the worker
+    processes start with the app's lifespan, or on the first query when mounted."""
+    config = ServerConfig() if config is None else config
+    graphs = load_held_graphs(config.sources)
+    saved = queries.list_queries(config.sources) if config.sources.queries_dir else ()
+    pool = WorkerPool(config.sources, config.workers, config.timeout, config.memory_mb)
+    state = KgState(config, graphs, saved, graph_version(config.sources), pool)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    routes = [
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/queries", list_saved, methods=["GET"]),
+        Route("/queries/{name}", run_saved, methods=["GET"]),
+        Route("/openapi.json", openapi_document, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+        *pages.routes(),
+    ]
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["ETag", TRUNCATED_HEADER, "X-KG-Rows", "X-KG-Version"],
+        ),
+        Middleware(AlwaysAllowOrigin),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.kg = state
+    return app
+
+
+class AlwaysAllowOrigin:
+    """``Access-Control-Allow-Origin: *`` on every answer, with or without an Origin."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(k.lower() == b"access-control-allow-origin" for k, _ in headers):
+                    headers.append((b"access-control-allow-origin", b"*"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, wrapped)

@@ -1,0 +1,96 @@
+"""The server's settings: one frozen dataclass, read from options or ``KG_*`` environment
+variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from kg.errors import UsageError
+from kg.paths import Sources, default_sources
+
+__all__ = ["ENVIRONMENT", "ServerConfig"]
+
+# option name -> environment variable
+ENVIRONMENT: dict[str, str] = {
+    "host": "KG_HOST",
+    "port": "KG_PORT",
+    "timeout": "KG_TIMEOUT",
+    "max_rows": "KG_MAX_ROWS",
+    "workers": "KG_WORKERS",
+    "memory_mb": "KG_MEMORY_MB",
+    "max_body": "KG_MAX_BODY",
+    "max_query_length": "KG_MAX_QUERY_LENGTH",
+    "max_depth": "KG_MAX_DEPTH",
+    "cache_entries": "KG_CACHE_ENTRIES",
+    "queries_dir": "KG_QUERIES_DIR",
+}
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Settings of ``kg serve`` and of :func:`kg.server.create_app`.
+
+    ``timeout`` is the wall-clock limit of one query in seconds; ``max_rows`` the most
+    solutions (or triples) a result carries before it is truncated; ``workers`` the number
+    of query processes; ``memory_mb`` the address-space limit of each (0: none);
+    ``max_body`` the largest request body in bytes; ``max_query_length`` the longest query
+    text in characters; ``max_depth`` the deepest nesting of brackets a query may have;
+    ``cache_entries`` how many answers to GET requests are kept in memory (0: none)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    memory_mb: int = 1024
+    max_body: int = 100_000
+    max_query_length: int = 20_000
+    max_depth: int = 24
+    cache_entries: int = 512
+    queries_dir: Path | None = None
+    sources: Sources = field(default_factory=default_sources)
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0:
+            raise UsageError("the time limit must be positive")
+        for name in ("max_rows", "workers", "max_body", "max_query_length", "max_depth"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"{name.replace('_', '-')} must be at least 1")
+        if not 0 <= self.port <= 65535:
+            raise UsageError(f"not a port number: {self.port}")
+        if self.queries_dir is not None:
+            directory = Path(self.queries_dir)
+            object.__setattr__(self, "queries_dir", directory)
+            object.__setattr__(self, "sources", replace(self.sources, queries_dir=directory))
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, **overrides: object
+    ) -> ServerConfig:
+        """Settings from the ``KG_*`` environment variables, then ``overrides`` (options
+        given on the command line; None means not given)."""
+        env = os.environ if environ is None else environ
+        types = {f.name: f.type for f in fields(cls)}
+        values: dict[str, object] = {}
+        for name, variable in ENVIRONMENT.items():
+            text = env.get(variable)
+            if text:
+                values[name] = _convert(name, str(types[name]), text, variable)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(name: str, kind: str, text: str, variable: str) -> object:
+    try:
+        if kind.startswith("int"):
+            return int(text)
+        if kind.startswith("float"):
+            return float(text)
+    except ValueError as exc:
+        raise UsageError(f"{variable}={text!r}: {name} expects a number") from exc
+    if "Path" in kind:
+        return Path(text)
+    return text

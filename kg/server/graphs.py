@@ -1,0 +1,77 @@
+"""The graphs the server holds, their IRIs, and the version of the whole (a hash of the
+input files) that keys ETags and caches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.cache import cache_key, load_inferred
+from kg.loading import load_graph
+from kg.namespaces import BASE, bind_prefixes
+from kg.paths import Sources
+
+__all__ = ["GRAPH_IRIS", "HeldGraphs", "graph_name", "input_files", "load_held_graphs"]
+
+GRAPH_BASE = BASE + "graph/"
+# name -> IRI of every graph the server holds; nothing else is ever loaded
+GRAPH_IRIS: dict[str, str] = {
+    name: GRAPH_BASE + name for name in ("asserted", "inferred", "shapes", "reference")
+}
+
+
+def graph_name(iri: str) -> str | None:
+    """The name of the held graph with this IRI, or None."""
+    return next((name for name, known in GRAPH_IRIS.items() if known == iri.strip()), None)
+
+
+@dataclass(frozen=True)
+class HeldGraphs:
+    """The four graphs: ``asserted`` (ontology + article), ``inferred`` (only the triples the
+    OWL RL closure adds), ``shapes`` (SHACL) and ``reference`` (the reference layer)."""
+
+    asserted: Graph
+    inferred: Graph
+    shapes: Graph
+    reference: Graph
+
+    def by_name(self, name: str) -> Graph:
+        return {
+            "asserted": self.asserted,
+            "inferred": self.inferred,
+            "shapes": self.shapes,
+            "reference": self.reference,
+        }[name]
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.by_name(name)) for name in GRAPH_IRIS}
+
+
+def load_held_graphs(sources: Sources) -> HeldGraphs:
+    """Load the four graphs from ``sources``; the closure comes from the library's cache."""
+    asserted = load_graph(paths=sources)
+    inferred = load_inferred(paths=sources)
+    shapes = load_graph(paths=sources.shapes) if sources.shapes else bind_prefixes(Graph())
+    reference = load_graph(paths=sources.reference) if sources.reference else bind_prefixes(Graph())
+    return HeldGraphs(asserted, inferred, shapes, reference)
+
+
+def input_files(sources: Sources) -> list[Path]:
+    """Every file whose content the server's answers depend on."""
+    files = [*sources.graph_files(include_reference=True), *sources.shapes]
+    if sources.queries_dir is not None and sources.queries_dir.is_dir():
+        files += sorted(sources.queries_dir.glob("*.rq"))
+    if sources.article_text is not None and sources.article_text.is_file():
+        files.append(sources.article_text)
+    return files
+
+
+def graph_version(sources: Sources) -> str:
+    """A hash of the input files (and the library versions): the graph's version."""
+    return cache_key(input_files(sources))
+
+
+def iri(name: str) -> URIRef:
+    return URIRef(GRAPH_IRIS[name])

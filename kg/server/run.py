@@ -1,0 +1,105 @@
+"""Run the server with uvicorn: :func:`serve`, and ``python -m kg.server``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from kg.errors import KgError
+from kg.server.config import ENVIRONMENT, ServerConfig
+
+__all__ = ["add_arguments", "config_from_args", "main", "serve"]
+
+
+def serve(config: ServerConfig) -> None:
+    """Serve until interrupted: one uvicorn process, ``config.workers`` query processes."""
+    import uvicorn
+
+    from kg.server.app import create_app
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access = logging.getLogger("kg.server.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    app = create_app(config)
+    uvicorn.run(
+        app,
+        host=config.host,
+        port=config.port,
+        access_log=False,
+        log_level="info",
+        h11_max_incomplete_event_size=max(65536, config.max_query_length * 3 + 8192),
+        timeout_graceful_shutdown=5,
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kg serve`` (each also an environment variable)."""
+
+    def env(name: str) -> str:
+        return f" (env {ENVIRONMENT[name]})"
+
+    defaults = ServerConfig.__dataclass_fields__
+    parser.add_argument(
+        "--host", help=f"address to bind (default {defaults['host'].default})" + env("host")
+    )
+    parser.add_argument(
+        "--port", type=int, help=f"port (default {defaults['port'].default}; 0: any)" + env("port")
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        help=f"wall-clock limit of one query in seconds (default {defaults['timeout'].default})"
+        + env("timeout"),
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        help=f"most rows or triples in an answer before it is truncated "
+        f"(default {defaults['max_rows'].default})" + env("max_rows"),
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help=f"query worker processes (default {defaults['workers'].default})" + env("workers"),
+    )
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        help=f"address-space limit of each worker in MiB, 0 for none "
+        f"(default {defaults['memory_mb'].default})" + env("memory_mb"),
+    )
+    parser.add_argument(
+        "--queries-dir",
+        help="directory of saved queries (default: the project's queries/)" + env("queries_dir"),
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    """Settings from the environment, then from the options given."""
+    return ServerConfig.from_env(
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        memory_mb=args.memory_mb,
+        queries_dir=args.queries_dir,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kg.server``: the same as ``kg serve``."""
+    parser = argparse.ArgumentParser(prog="python -m kg.server", description=__doc__)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        serve(config_from_args(args))
+    except KgError as exc:
+        sys.stderr.write(f"kg serve: error: {exc}\n")
+        return exc.exit_code
+    return 0

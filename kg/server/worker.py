@@ -1,0 +1,293 @@
+"""A query worker: a separate process that loads the graphs once, then runs one job at a
+time (an ad hoc SPARQL query or a saved query) and sends back the finished document.
+
+The parent kills a worker that overruns its time limit and starts another, so nothing a
+query does (a runaway regular expression, a cartesian product, a huge string) can hold the
+server. Each worker may also run under an address-space limit (``RLIMIT_AS``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.connection import Connection
+from typing import Any
+
+import rdflib.plugins.sparql
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+
+from kg import queries
+from kg.errors import (
+    KgError,
+    ParameterTypeError,
+    UnknownParameterError,
+    UnknownQueryError,
+)
+from kg.namespaces import PREFIXES
+from kg.paths import Sources
+from kg.server.formats import ask_document, graph_document, select_document
+from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
+from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
+from kg.server.safety import Refused, check_graph_iris, dataset_clause, uses_service
+
+__all__ = ["Reply", "SavedJob", "SparqlJob", "WorkerState", "worker_main"]
+
+log = logging.getLogger("kg.server.worker")
+
+
+@dataclass(frozen=True)
+class SparqlJob:
+    """An ad hoc query with the protocol's dataset parameters (graph IRIs)."""
+
+    text: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    inferred: bool = False
+    accept: str | None = None
+    format: str | None = None
+    max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class SavedJob:
+    """A saved query by name, with its parameters as text."""
+
+    name: str
+    params: tuple[tuple[str, str], ...] = ()
+    inferred: bool = False
+    accept: str | None = None
+    format: str | None = None
+    max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a worker sends back: a document, or an error (``kind`` and ``message``)."""
+
+    status: int
+    body: bytes = b""
+    media_type: str = "text/plain; charset=utf-8"
+    rows: int | None = None
+    truncated: bool = False
+    kind: str | None = None
+    message: str | None = None
+    query_type: str | None = None
+
+    @classmethod
+    def error(cls, status: int, kind: str, message: str) -> Reply:
+        return cls(status=status, kind=kind, message=message)
+
+
+@dataclass
+class WorkerState:
+    """The graphs of one worker and the datasets built from them (kept per combination)."""
+
+    sources: Sources
+    graphs: HeldGraphs
+    _datasets: dict[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = field(default_factory=dict)
+    _closure: Graph | None = None
+
+    @classmethod
+    def load(cls, sources: Sources) -> WorkerState:
+        # never load a graph named in a query: only the held graphs exist
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+        rdflib.plugins.sparql.SPARQL_DEFAULT_GRAPH_UNION = False
+        state = cls(sources, load_held_graphs(sources))
+        state.dataset(("asserted",), tuple(GRAPH_IRIS))
+        return state
+
+    @property
+    def closure(self) -> Graph:
+        """Asserted + inferred: what the query sees when it asks for the inferred graph."""
+        if self._closure is None:
+            self._closure = self.graphs.asserted + self.graphs.inferred
+        return self._closure
+
+    def _default_part(self, name: str) -> Graph:
+        return self.closure if name == "inferred" else self.graphs.by_name(name)
+
+    def dataset(self, defaults: tuple[str, ...], named: tuple[str, ...]) -> Dataset:
+        """The RDF dataset: a default graph merging ``defaults`` (``inferred`` there means
+        asserted + inferred) and the named graphs ``named`` (each as held)."""
+        key = (tuple(sorted(defaults)), tuple(sorted(named)))
+        found = self._datasets.get(key)
+        if found is not None:
+            return found
+        dataset = Dataset()
+        default = dataset.default_context
+        for name in key[0]:
+            default.addN((s, p, o, default) for s, p, o in self._default_part(name))
+        for name in key[1]:
+            graph = dataset.graph(URIRef(GRAPH_IRIS[name]))
+            graph.addN((s, p, o, graph) for s, p, o in self.graphs.by_name(name))
+        if len(self._datasets) >= 16:
+            self._datasets.pop(next(iter(self._datasets)))
+        self._datasets[key] = dataset
+        return dataset
+
+    # ------------------------------------------------------------------ jobs
+
+    def handle(self, job: SparqlJob | SavedJob) -> Reply:
+        try:
+            if isinstance(job, SavedJob):
+                return self._saved(job)
+            return self._sparql(job)
+        except Refused as exc:
+            return Reply.error(exc.status, exc.kind, exc.message)
+        except UnknownFormat as exc:
+            return Reply.error(400, "unknown-format", str(exc))
+        except RecursionError:
+            return Reply.error(400, "too-deep", "the query is nested too deeply to evaluate")
+
+    def _prepare(self, text: str) -> Query:
+        try:
+            return prepareQuery(text, initNs=PREFIXES)
+        except RecursionError:
+            raise
+        except Exception as exc:  # pyparsing and rdflib raise several types
+            message = str(exc) or type(exc).__name__
+            try:
+                parseUpdate(text)
+            except Exception:  # not an update either: report the query parser's message
+                raise Refused(400, "syntax", f"SPARQL syntax error: {message}") from exc
+            raise Refused(
+                403,
+                "update",
+                "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, "
+                "CREATE, DROP ...) is refused",
+            ) from exc
+
+    def _sparql(self, job: SparqlJob) -> Reply:
+        prepared = self._prepare(job.text)
+        algebra = prepared.algebra
+        if uses_service(algebra):
+            raise Refused(403, "service", "SERVICE is refused: this endpoint never fetches")
+        from_iris, from_named_iris = dataset_clause(algebra)
+        from_defaults = check_graph_iris(from_iris, "FROM")
+        from_named = check_graph_iris(from_named_iris, "FROM NAMED")
+        protocol_defaults = check_graph_iris(job.default_graphs, "default-graph-uri")
+        protocol_named = check_graph_iris(job.named_graphs, "named-graph-uri")
+        if protocol_defaults or protocol_named:  # the protocol overrides the query
+            defaults, named = protocol_defaults, protocol_named
+        elif from_defaults or from_named:
+            defaults, named = from_defaults, from_named
+        else:
+            defaults, named = ("asserted",), tuple(GRAPH_IRIS)
+        if job.inferred and "inferred" not in defaults:
+            defaults = (*defaults, "inferred")
+        algebra["datasetClause"] = None  # the dataset is ours: nothing is loaded
+        dataset = self.dataset(defaults, named)
+        return self._run(lambda: dataset.query(prepared), job.accept, job.format, job.max_rows)
+
+    def _saved(self, job: SavedJob) -> Reply:
+        try:
+            saved = queries.get_query(job.name, self.sources)
+            target = self.closure if (job.inferred or saved.inferred) else self.graphs.asserted
+            params = dict(job.params)
+            queries.bind_parameters(saved, params)
+        except UnknownQueryError as exc:
+            return Reply.error(404, "unknown-query", str(exc))
+        except (UnknownParameterError, ParameterTypeError) as exc:
+            return Reply.error(400, "bad-parameter", str(exc))
+        except KgError as exc:
+            return Reply.error(500, "saved-query", str(exc))
+
+        def execute() -> Result:
+            return queries.run_query(job.name, params, graph=target, paths=self.sources).result
+
+        return self._run(execute, job.accept, job.format, job.max_rows)
+
+    def _run(
+        self, execute: Callable[[], Any], accept: str | None, fmt: str | None, max_rows: int
+    ) -> Reply:
+        try:
+            result: Result = execute()
+            kind = str(result.type)
+            offers = RDF_OFFERS if kind in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
+            offer = choose(accept, fmt, offers)
+            if offer is None:
+                wanted = fmt or accept or ""
+                types = ", ".join(o.media_type for o in offers)
+                raise Refused(
+                    406,
+                    "not-acceptable",
+                    f"a {kind} answer cannot be sent as {wanted}; available: {types}",
+                )
+            if kind == "ASK":
+                body = ask_document(offer.key, bool(result.askAnswer))
+                return Reply(200, body, _typed(offer.media_type), 1, False, query_type=kind)
+            if kind == "SELECT":
+                names = [str(v) for v in (result.vars or ())]
+                rows = list(islice(iter(result), max_rows + 1))
+                truncated = len(rows) > max_rows
+                rows = rows[:max_rows]
+                body = select_document(offer.key, names, rows, truncated)  # type: ignore[arg-type]
+                return Reply(
+                    200, body, _typed(offer.media_type), len(rows), truncated, None, None, kind
+                )
+            graph = result.graph
+            assert graph is not None  # noqa: S101 - CONSTRUCT and DESCRIBE have one
+            body, count, truncated = graph_document(offer.key, graph, max_rows)
+            return Reply(200, body, _typed(offer.media_type), count, truncated, None, None, kind)
+        except (Refused, UnknownFormat, RecursionError, MemoryError):
+            raise
+        except KgError as exc:
+            return Reply.error(400, "query-failed", str(exc))
+        except Exception as exc:  # rdflib's evaluation errors have no common type
+            return Reply.error(
+                400, "query-failed", f"the query failed: {type(exc).__name__}: {exc}"
+            )
+
+
+def _typed(media_type: str) -> str:
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space at ``megabytes`` MiB (0: no cap)."""
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def worker_main(conn: Connection, sources: Sources, memory_mb: int) -> None:
+    """The worker process: load, say ready, then answer jobs until the pipe closes."""
+    try:
+        state = WorkerState.load(sources)
+        limit_memory(memory_mb)
+    except Exception as exc:
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            reply = state.handle(job)
+        except MemoryError:
+            state._datasets.clear()
+            reply = Reply.error(
+                503, "memory-limit", f"the query reached the memory limit ({memory_mb} MiB)"
+            )
+            conn.send(reply)
+            return  # a fresh worker takes this one's place
+        except Exception as exc:  # a bug must not cost the worker: report it
+            log.exception("query worker error")
+            reply = Reply.error(500, "internal", f"internal error: {type(exc).__name__}: {exc}")
+        conn.send(reply)

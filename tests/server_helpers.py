@@ -1,0 +1,72 @@
+"""Shared helpers for the server tests: start a real ``kg serve`` (uvicorn) on 127.0.0.1
+and a free port in a subprocess, wait until it is ready, stop it afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+SERVER_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "server"
+QUERIES = SERVER_FIXTURES / "queries"
+GRAPH = "https://w3id.org/kazkgz/graph/"
+KK = "https://w3id.org/kazkgz/id/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def log_lines(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+
+
+@contextlib.contextmanager
+def running_server(
+    tmp: Path, *options: str, command: list[str] | None = None, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """``kg serve`` (default: ``python -m kg.server``) with ``options``, on a free port."""
+    port = free_port()
+    argv = [*(command or [sys.executable, "-m", "kg.server"]), "--port", str(port), *options]
+    environment = {**os.environ, "KG_QUERIES_DIR": str(QUERIES), **(env or {})}
+    log = tmp / f"server-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=environment)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited: {log.read_text()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/health", timeout=2).json()["status"] == "ok":
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start: {log.read_text()}")
+            time.sleep(0.1)
+        yield Server(url, process, log)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
