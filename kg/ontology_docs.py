@@ -29,6 +29,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.atomic import atomic_write_text
@@ -201,7 +202,11 @@ def render_html(ontology: Graph, destination: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="kg-docs-") as tmp:
         source = Path(tmp) / "ontology.ttl"
         output = Path(tmp) / HTML_NAME
-        pylode_graph(ontology).serialize(source, format="turtle", encoding="utf-8")
+        # canonical blank-node labels: pyLODE orders restrictions by them
+        canonical = Graph()
+        for triple in to_canonical_graph(pylode_graph(ontology)):
+            canonical.add(triple)
+        canonical.serialize(source, format="turtle", encoding="utf-8")
         env = dict(os.environ, PYTHONHASHSEED="0")
         command = [sys.executable, "-m", "pylode", "--sort", str(source), "-o", str(output)]
         done = subprocess.run(  # noqa: S603 - fixed command, no shell
