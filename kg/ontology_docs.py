@@ -200,13 +200,12 @@ def render_html(ontology: Graph, destination: Path) -> Path:
             "pyLODE is not installed: pip install 'pylode==3.3.4' (or the project's docs extra)"
         )
     with tempfile.TemporaryDirectory(prefix="kg-docs-") as tmp:
-        source = Path(tmp) / "ontology.ttl"
+        source = Path(tmp) / "ontology.nt"
         output = Path(tmp) / HTML_NAME
-        # canonical blank-node labels: pyLODE orders restrictions by them
-        canonical = Graph()
-        for triple in to_canonical_graph(pylode_graph(ontology)):
-            canonical.add(triple)
-        canonical.serialize(source, format="turtle", encoding="utf-8")
+        # the same input bytes on every run (canonical blank nodes, sorted lines), since
+        # pyLODE's output follows the order in which it reads the triples
+        lines = to_canonical_graph(pylode_graph(ontology)).serialize(format="nt").splitlines()
+        source.write_text("\n".join(sorted(lines)) + "\n", encoding="utf-8")
         env = dict(os.environ, PYTHONHASHSEED="0")
         command = [sys.executable, "-m", "pylode", "--sort", str(source), "-o", str(output)]
         done = subprocess.run(  # noqa: S603 - fixed command, no shell
