@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages that some tests use (as root, when missing); as another user it
+# only names what is missing, and those tests are skipped with that reason.
+#   graphviz: `dot`, for the ontology's class diagram (python -m kg.ontology_docs)
+set -eu
+packages="graphviz"
+missing=""
+for package in $packages; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing:$missing" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+    echo "not installed (tests that need them are skipped):$missing" >&2
+fi
