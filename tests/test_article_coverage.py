@@ -63,9 +63,9 @@ FACTS: list[tuple[str, str]] = [
     ),
     (
         "近35年来，两国已签署约150份国家间、政府间和部门间协议",
-        "kk:stat-agreement-count kko:count 150 ; kko:valueQualifier kko:Approximately ;"
+        'kk:stat-agreement-count kko:count "150"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Approximately ;'
         " kko:refPeriod ?p ; kko:measuredItem kk:bilateral-agreements ."
-        " ?p kko:lengthInYears 35 ; kko:valueQualifier kko:Nearly",
+        ' ?p kko:lengthInYears "35"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Nearly',
     ),
     (
         "1997年4月8日签署的《永久友好条约》",
@@ -162,7 +162,7 @@ FACTS: list[tuple[str, str]] = [
     (
         "近五年来，双边贸易额实现翻倍增长",
         "?g a kko:GrowthFigure ; kko:growthFactor 2.0 ; kko:measuredItem kk:flow-trade-turnover ;"
-        " kko:refPeriod ?p . ?p kko:lengthInYears 5",
+        ' kko:refPeriod ?p . ?p kko:lengthInYears "5"^^xsd:nonNegativeInteger',
     ),
     (
         "2020年，两国贸易额为7.962亿美元",
@@ -188,7 +188,7 @@ FACTS: list[tuple[str, str]] = [
     (
         "哈萨克斯坦已成为吉尔吉斯斯坦继中国和俄罗斯之后的第三大贸易伙伴",
         "?r a kko:TradePartnerRanking ; kko:rankedState kk:kazakhstan ; kko:rankingFor kk:kyrgyzstan ;"
-        " kko:rank 3 ; kko:rankedAfter kk:china , kk:russia",
+        ' kko:rank "3"^^xsd:positiveInteger ; kko:rankedAfter kk:china , kk:russia',
     ),
     (
         "2024年，哈萨克斯坦对吉出口额达12.6亿美元，主要包括黄金、矿泉及碳酸饮料、石油产品、轻型汽车、煤炭、电力及水泥",
@@ -226,7 +226,7 @@ FACTS: list[tuple[str, str]] = [
     (
         "过去15年间，哈萨克斯坦对吉投资总额达17亿美元",
         "?o a kko:InvestmentFigure ; kko:amount 1700000000.0 ; kko:refPeriod ?p ;"
-        " kko:flow kk:flow-investment-kazakhstan-to-kyrgyzstan . ?p kko:lengthInYears 15",
+        ' kko:flow kk:flow-investment-kazakhstan-to-kyrgyzstan . ?p kko:lengthInYears "15"^^xsd:nonNegativeInteger',
     ),
     (
         "2024年前9个月，哈方投资额为4800万美元",
@@ -332,31 +332,40 @@ FACTS: list[tuple[str, str]] = [
     ),
     (
         "2019年，约有1000名吉尔吉斯斯坦学生在哈高校学习",
-        "?o kko:personCount 1000 ; kko:valueQualifier kko:Approximately ; kko:refPeriod kk:period-2019 ;"
+        '?o kko:personCount "1000"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Approximately ; kko:refPeriod kk:period-2019 ;'
         " kko:flow ?f . ?f kko:fromState kk:kyrgyzstan ; kko:toState kk:kazakhstan",
     ),
     (
         "同时有约2000名哈萨克斯坦学生在吉高校就读",
-        "?o kko:personCount 2000 ; kko:valueQualifier kko:Approximately ; kko:refPeriod kk:period-2019 ;"
+        '?o kko:personCount "2000"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Approximately ; kko:refPeriod kk:period-2019 ;'
         " kko:flow ?f . ?f kko:fromState kk:kazakhstan ; kko:toState kk:kyrgyzstan",
     ),
     ("尽管疫情期间有所下降", "kk:statement-student-decline-in-pandemic a kko:Statement"),
     (
         "但2024年仍有2766名哈萨克斯坦学生在吉尔吉斯斯坦学习",
-        "?o kko:personCount 2766 ; kko:valueQualifier kko:Exact ; kko:refPeriod kk:period-2024 ;"
+        '?o kko:personCount "2766"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Exact ; kko:refPeriod kk:period-2024 ;'
         " kko:flow kk:flow-students-kazakhstan-in-kyrgyzstan",
     ),
     (
         "穆赫塔尔·阿乌埃佐夫诞辰百年诞辰",
-        "?c a kko:Commemoration ; kko:commemorates kk:mukhtar-auezov ; kko:anniversaryYears 100 ;"
+        '?c a kko:Commemoration ; kko:commemorates kk:mukhtar-auezov ; kko:anniversaryYears "100"^^xsd:positiveInteger ;'
         " kko:anniversaryKind kko:BirthAnniversary ; kko:participant kk:kazakhstan , kk:kyrgyzstan",
     ),
-    ("库尔曼哈兹175周年", "?c kko:commemorates kk:kurmangazy ; kko:anniversaryYears 175"),
-    ("江布尔150周年", "?c kko:commemorates kk:jambyl ; kko:anniversaryYears 150"),
-    ("《玛纳斯》英雄史诗千年纪念", "?c kko:commemorates kk:manas-epic ; kko:anniversaryYears 1000"),
+    (
+        "库尔曼哈兹175周年",
+        '?c kko:commemorates kk:kurmangazy ; kko:anniversaryYears "175"^^xsd:positiveInteger',
+    ),
+    (
+        "江布尔150周年",
+        '?c kko:commemorates kk:jambyl ; kko:anniversaryYears "150"^^xsd:positiveInteger',
+    ),
+    (
+        "《玛纳斯》英雄史诗千年纪念",
+        '?c kko:commemorates kk:manas-epic ; kko:anniversaryYears "1000"^^xsd:positiveInteger',
+    ),
     (
         "托克托古尔·萨特尔甘诺夫150周年",
-        "?c kko:commemorates kk:toktogul-satylganov ; kko:anniversaryYears 150",
+        '?c kko:commemorates kk:toktogul-satylganov ; kko:anniversaryYears "150"^^xsd:positiveInteger',
     ),
     ("以及艾特玛托夫等文化巨匠的纪念活动", "?c a kko:Commemoration ; kko:commemorates kk:aitmatov"),
     (
