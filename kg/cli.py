@@ -14,7 +14,17 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kg import cache, counts, loading, provenance, publish, queries, serialization, validation
+from kg import (
+    cache,
+    counts,
+    loading,
+    provenance,
+    publish,
+    queries,
+    serialization,
+    stores,
+    validation,
+)
 from kg.errors import KgError, UsageError
 from kg.namespaces import compact
 from kg.paths import default_sources
@@ -122,9 +132,29 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store(args: argparse.Namespace, read_only: bool = True) -> stores.Store | None:
+    """The store that --store/--path/--endpoint name (None: rdflib on the project's files)."""
+    if getattr(args, "endpoint", None):
+        return stores.RemoteStore(
+            args.endpoint,
+            gsp=getattr(args, "gsp", None),
+            update=getattr(args, "update", None),
+            user=getattr(args, "user", None),
+            password=getattr(args, "password", None),
+            digest=getattr(args, "digest", False),
+            graph=getattr(args, "graph", None),
+        )
+    if args.store == "memory":
+        return None
+    return stores.open_store(args.store, path=args.path, read_only=read_only)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
+    store = _store(args)
     with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
-        result = queries.run_query(args.name, _params(args.param), inferred=args.inferred)
+        result = queries.run_query(
+            args.name, _params(args.param), inferred=args.inferred, store=store
+        )
     _print_result(result, args.format)
     return EXIT_OK
 
@@ -144,7 +174,7 @@ def _query_text(arg: str) -> str:
 def cmd_sparql(args: argparse.Namespace) -> int:
     text = _query_text(args.query)
     with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
-        result = queries.sparql(text, inferred=args.inferred)
+        result = queries.sparql(text, inferred=args.inferred, store=_store(args))
     _print_result(result, args.format)
     return EXIT_OK
 
@@ -177,6 +207,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     _out(f"checks: {len(report.checks)} passed")
     _out(f"wrote {len(report.files)} files to {report.out_dir}/")
+    return EXIT_OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    store = _store(args, read_only=False)
+    if store is None:
+        raise UsageError("kg push needs --endpoint URL or --store oxigraph --path DIR")
+    which = ("asserted", "inferred") if args.which == "both" else (args.which,)
+    with Progress("pushing", quiet=args.quiet):
+        loaded = stores.load_published(store, args.dist, which, graph=args.graph)
+    store.close()
+    for graph, count in loaded.items():
+        _out(f"{graph}: {count} triples")
     return EXIT_OK
 
 
@@ -331,6 +374,23 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("dist"), help="output directory (default: dist)"
     )
 
+    p = command(
+        "push",
+        cmd_push,
+        "load the published graphs (kg build) into a store, replacing them: a SPARQL endpoint "
+        "(Graph Store Protocol) or an Oxigraph folder",
+    )
+    p.add_argument(
+        "--dist", type=Path, default=Path("dist"), help="the published files (default: dist)"
+    )
+    p.add_argument(
+        "--which",
+        choices=["asserted", "inferred", "both"],
+        default="both",
+        help="which published graph to load (default: both, each into its named graph)",
+    )
+    _store_options(p, push=True)
+
     p = command("source", cmd_source, "show the article's words behind a node")
     p.add_argument("node", metavar="NODE", help="a full IRI or a CURIE such as kk:kazakhstan")
 
@@ -352,7 +412,39 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
     add_arguments(p)
 
 
+def _store_options(p: argparse.ArgumentParser, push: bool = False) -> None:
+    p.add_argument(
+        "--store",
+        choices=["memory", "oxigraph"],
+        default="memory",
+        help="memory: rdflib on the project's files (default); oxigraph: the store in --path",
+    )
+    p.add_argument("--path", type=Path, metavar="DIR", help="the Oxigraph store's folder")
+    p.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint instead of --store")
+    p.add_argument(
+        "--graph",
+        metavar="IRI",
+        help="one named graph that holds everything (default: the named graphs "
+        f"{stores.ASSERTED_GRAPH} and {stores.INFERRED_GRAPH}; 'default': the endpoint's "
+        "default graph)"
+        if not push
+        else "load everything into this one named graph (default: "
+        f"{stores.ASSERTED_GRAPH} and {stores.INFERRED_GRAPH})",
+    )
+    p.add_argument("--user", help="user name for the endpoint (HTTP Basic, or --digest)")
+    p.add_argument("--password", help="password for the endpoint")
+    p.add_argument("--digest", action="store_true", help="use HTTP Digest authentication")
+    if push:
+        p.add_argument("--gsp", metavar="URL", help="the endpoint's Graph Store Protocol URL")
+        p.add_argument(
+            "--update",
+            metavar="URL",
+            help="the endpoint's SPARQL Update URL, for the swap (default: --endpoint)",
+        )
+
+
 def _query_options(p: argparse.ArgumentParser) -> None:
+    _store_options(p)
     p.add_argument(
         "--inferred",
         action="store_true",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Variable
 from rdflib.plugins.sparql import prepareQuery
@@ -29,6 +29,9 @@ from kg.metadata import SavedQuery, parse_query_file
 from kg.namespaces import PREFIXES
 from kg.paths import Sources, default_sources
 from kg.results import QueryResult
+
+if TYPE_CHECKING:
+    from kg.stores import Store
 
 __all__ = ["get_query", "list_queries", "query_graph", "run_query", "sparql"]
 
@@ -93,10 +96,17 @@ def _execute(
 
 
 def sparql(
-    text: str, inferred: bool = False, graph: Graph | None = None, paths: Sources | None = None
+    text: str,
+    inferred: bool = False,
+    graph: Graph | None = None,
+    paths: Sources | None = None,
+    store: Store | None = None,
 ) -> QueryResult:
     """Run an ad hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) on ``graph``
-    (default: the asserted graph, or asserted + inferred if ``inferred``)."""
+    (default: the asserted graph, or asserted + inferred if ``inferred``), or on ``store``
+    (see :mod:`kg.stores`)."""
+    if store is not None:
+        return store.query(text, inferred=inferred)
     prepared = _prepare(text)
     target = graph if graph is not None else query_graph(inferred, paths)
     return _execute(target, prepared, None, None)
@@ -127,12 +137,16 @@ def run_query(
     inferred: bool = False,
     graph: Graph | None = None,
     paths: Sources | None = None,
+    store: Store | None = None,
 ) -> QueryResult:
     """Run the saved query ``name`` with ``params`` (name → value; strings are parsed by the
     parameter's type). It runs on ``graph`` if given, else on the asserted graph, or on the
-    asserted + inferred graph if ``inferred`` or the query's metadata says ``inferred: true``."""
+    asserted + inferred graph if ``inferred`` or the query's metadata says ``inferred: true``;
+    with ``store`` (see :mod:`kg.stores`), on that store's asserted (+ inferred) graphs."""
     query = get_query(name, paths)
     bindings = bind_parameters(query, params)
+    if store is not None:
+        return store.query(query.text, bindings, inferred=inferred or query.inferred)
     prepared = _prepare(query.text, str(query.path))
     target = graph if graph is not None else query_graph(inferred or query.inferred, paths)
     return _execute(target, prepared, {Variable(k): v for k, v in bindings.items()}, query.name)

@@ -2,8 +2,11 @@
 # Installs the Debian packages that some tests use (as root, when missing); as another user it
 # only names what is missing, and those tests are skipped with that reason.
 #   graphviz: `dot`, for the ontology's class diagram (python -m kg.ontology_docs)
+#   and, through tools/stores.sh, the stores and engines of the store tests (pytest -m stores)
+#   chromium: a headless browser, for the query page's test (tests/test_server_browser.py)
 set -eu
-packages="graphviz"
+sh "$(dirname "$0")/stores.sh"
+packages="graphviz chromium"
 missing=""
 for package in $packages; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"

@@ -1,0 +1,71 @@
+"""The default store: rdflib graphs in memory (what the library does without a store)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rdflib import Graph, Variable
+from rdflib.term import Node
+
+from kg.cache import load_inferred
+from kg.loading import load_graph
+from kg.paths import Sources
+from kg.queries import _execute, _prepare
+from kg.results import QueryResult
+from kg.stores.base import ASSERTED_GRAPH, INFERRED_GRAPH, Data, as_graph, graphs_for
+
+__all__ = ["MemoryStore"]
+
+
+class MemoryStore:
+    """Named rdflib graphs in memory. Without ``graphs`` it reads the project's files on first
+    use: the asserted graph (ontology + article data) and the cached OWL RL closure."""
+
+    def __init__(
+        self, graphs: Mapping[str, Graph] | None = None, paths: Sources | None = None
+    ) -> None:
+        self._graphs: dict[str, Graph] = dict(graphs or {})
+        self._from_project = graphs is None
+        self._paths = paths
+        self._unions: dict[bool, Graph] = {}
+
+    def _graph(self, iri: str) -> Graph:
+        if iri not in self._graphs and self._from_project:
+            if iri == ASSERTED_GRAPH:
+                self._graphs[iri] = load_graph(paths=self._paths)
+            elif iri == INFERRED_GRAPH:
+                self._graphs[iri] = load_inferred(paths=self._paths)
+        return self._graphs.get(iri, Graph())
+
+    def union(self, inferred: bool = False) -> Graph:
+        """The graph queries run on (kept until a graph is replaced)."""
+        if inferred not in self._unions:
+            union = Graph()
+            for iri in graphs_for(inferred):
+                union += self._graph(iri)
+            self._unions[inferred] = union
+        return self._unions[inferred]
+
+    def query(
+        self, text: str, bindings: Mapping[str, Node] | None = None, inferred: bool = False
+    ) -> QueryResult:
+        prepared = _prepare(text)
+        initial: dict[str, Node] = {Variable(k): v for k, v in (bindings or {}).items()}
+        return _execute(self.union(inferred), prepared, initial, None)
+
+    def replace(self, graph_iri: str, data: Data) -> int:
+        graph = as_graph(data)
+        copy = Graph()
+        copy += graph
+        self._graphs[graph_iri] = copy
+        self._unions.clear()
+        return len(copy)
+
+    def count(self, graph_iri: str | None = None) -> int:
+        if graph_iri is None:
+            return len(self.union(inferred=True))
+        return len(self._graph(graph_iri))
+
+    def close(self) -> None:
+        self._graphs.clear()
+        self._unions.clear()

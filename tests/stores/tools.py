@@ -1,0 +1,142 @@
+"""The external tools the store tests drive, installed by tools/stores.sh: where they are, how
+to call them, and what to do when one is missing (fail as root, who could have installed it;
+skip otherwise, naming what is missing)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NODE_DIR = REPO / "tools" / "node"
+NODE_MODULES = NODE_DIR / "node_modules"
+HERE = Path(__file__).resolve().parent
+JAVA_DIR = Path("/usr/share/java")
+# the jars Jena's commands need; the whole folder clashes (several slf4j bindings)
+JENA_JARS = (
+    "jena-arq",
+    "jena-base",
+    "jena-cmds",
+    "jena-core",
+    "jena-dboe-base",
+    "jena-dboe-index",
+    "jena-dboe-storage",
+    "jena-dboe-trans-data",
+    "jena-dboe-transaction",
+    "jena-iri",
+    "jena-rdfconnection",
+    "jena-shacl",
+    "jena-shex",
+    "jena-tdb",
+    "jena-tdb2",
+    "commons-cli",
+    "commons-codec",
+    "commons-compress",
+    "commons-csv",
+    "commons-io",
+    "commons-lang3",
+    "dexx.collection",
+    "gson",
+    "guava",
+    "httpclient",
+    "httpcore",
+    "jackson-annotations",
+    "jackson-core",
+    "jackson-databind",
+    "jsonld-java",
+    "jakarta.json-api",
+    "protobuf",
+    "thrift",
+    "titanium-json-ld",
+    "slf4j-api",
+    "slf4j-simple",
+)
+
+
+def missing(what: str) -> None:
+    """Fail (as root, tools/stores.sh installs it) or skip (another user cannot)."""
+    hint = "run: sh tools/stores.sh"
+    if os.geteuid() == 0:
+        pytest.fail(f"not installed: {what} ({hint})")
+    pytest.skip(f"not installed: {what} ({hint} as root)")
+
+
+def command(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        missing(name)
+    assert found is not None
+    return found
+
+
+def node_module(name: str) -> Path:
+    """tools/node/node_modules/<name>, with node itself."""
+    command("node")
+    path = NODE_MODULES / name
+    if not path.is_dir():
+        missing(f"npm package {name} in tools/node")
+    return path
+
+
+def run(
+    args: list[str], timeout: float = 300, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    """Run ``args``; a non-zero exit fails the test with its stderr."""
+    done = subprocess.run(
+        args, capture_output=True, text=True, timeout=timeout, check=False, **kwargs
+    )
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(args[:4])} ... exited {done.returncode}: {done.stderr[-3000:]}")
+    return done
+
+
+@functools.cache
+def _xerces_messages(cache: Path) -> Path:
+    """The xerces message files of jena-core.jar, under the package name that Debian's build
+    moved the classes to (``xerces.*``): without them every Jena command fails with
+    ExceptionInInitializerError."""
+    folder = cache / "jena-xerces"
+    if (folder / "xerces").is_dir():
+        return folder
+    prefix = "org/apache/jena/ext/xerces/"
+    with zipfile.ZipFile(JAVA_DIR / "jena-core.jar") as jar:
+        for member in jar.namelist():
+            if member.startswith(prefix) and not member.endswith((".class", "/")):
+                target = folder / "xerces" / member[len(prefix) :]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(jar.read(member))
+    return folder
+
+
+def jena_classpath(cache: Path) -> str:
+    """The classpath for Jena 4.5 from Debian's libapache-jena-java (messages folder first)."""
+    command("java")
+    if not (JAVA_DIR / "jena-cmds.jar").is_file():
+        missing("libapache-jena-java")
+    jars = [str(JAVA_DIR / f"{name}.jar") for name in JENA_JARS]
+    return os.pathsep.join([str(_xerces_messages(cache)), *jars])
+
+
+def jena(cache: Path, main: str, *args: str, timeout: float = 300) -> str:
+    """Run one of Jena's commands (``riotcmd.riot``, ``tdb2.tdbloader`` ...); its stdout."""
+    return run(["java", "-cp", jena_classpath(cache), main, *args], timeout=timeout).stdout
+
+
+def jena_batch(cache: Path, *args: str) -> str:
+    """Run tests/stores/JenaBatch.java (many queries or validations in one JVM)."""
+    if shutil.which("javac") is None:
+        missing("a JDK (default-jdk-headless) to run JenaBatch.java")
+    return jena(cache, str(HERE / "JenaBatch.java"), *args)
+
+
+def node(script: str, *args: str, timeout: float = 300) -> str:
+    """Run tests/stores/<script> with node, resolving packages from tools/node."""
+    node_module("n3")
+    env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
+    return run(["node", str(HERE / script), *args], timeout=timeout, env=env).stdout
