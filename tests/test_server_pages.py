@@ -1,0 +1,289 @@
+"""Linked Data pages, the home page, the chart and the query page on a real server: content
+negotiation on /id/..., the ontology document, 404s, HTML escaping, the SVG chart as XML,
+the timeline, and the query page rendered by the server (no JavaScript)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from server_helpers import KK, QUERIES, REPO, running_server
+
+from kg import load_graph, load_inferred, sparql, stats
+from kg.paths import Sources
+from kg.server.graphs import HeldGraphs
+from kg.server.pages import PageData, entity_page
+
+KKO = Namespace("https://w3id.org/kazkgz/ontology#")
+SVG = "{http://www.w3.org/2000/svg}"
+EVENT = URIRef(KK + "establishment-of-diplomatic-relations")
+TOKAYEV = URIRef(KK + "kassym-jomart-tokayev")
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+QUOTE = "哈萨克斯坦与吉尔吉斯斯坦于1992年10月15日正式建立外交关系"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    with running_server(tmp_path_factory.mktemp("pages"), "--workers", "1") as running:
+        yield running
+
+
+def get(server, path: str, accept: str | None = None, **params: str) -> httpx.Response:
+    headers = {"Accept": accept} if accept else {}
+    return httpx.get(f"{server.url}{path}", headers=headers, params=params, timeout=30)
+
+
+def section(html: str, ident: str) -> str:
+    match = re.search(rf'<section id="{ident}">(.*?)</section>', html, re.S)
+    assert match, f"no section {ident}"
+    return match.group(1)
+
+
+# ---------------------------------------------------------------- /id/...
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "rdf_format"),
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", "json-ld"),
+        ("application/n-triples, text/html;q=0.1", "application/n-triples", "nt"),
+    ],
+)
+def test_entity_as_rdf_by_accept(server, accept: str, media: str, rdf_format: str) -> None:
+    answer = get(server, "/id/establishment-of-diplomatic-relations", accept)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith(media)
+    assert "Accept" in answer.headers["vary"]
+    graph = Graph().parse(data=answer.content, format=rdf_format)
+    assert (EVENT, KKO.date, Literal("1992-10-15", datatype=DATE)) in graph
+    assert (EVENT, KKO.participant, URIRef(KK + "kazakhstan")) in graph
+    # the labels of the neighbours come along
+    assert (URIRef(KK + "kazakhstan"), RDFS.label, Literal("Kazakhstan", lang="en")) in graph
+
+
+def test_entity_as_html_for_a_browser(server) -> None:
+    for accept in (BROWSER_ACCEPT, None):
+        answer = get(server, "/id/establishment-of-diplomatic-relations", accept)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("text/html")
+
+
+def test_format_parameter_overrides_accept(server) -> None:
+    answer = get(server, "/id/kazakhstan", BROWSER_ACCEPT, format="ttl")
+    assert answer.headers["content-type"].startswith("text/turtle")
+    Graph().parse(data=answer.text, format="turtle")
+
+
+def test_inferred_statements_only_on_request(server) -> None:
+    triple = (TOKAYEV, RDF.type, KKO.HeadOfState)
+    plain = Graph().parse(data=get(server, "/id/kassym-jomart-tokayev", "text/turtle").text)
+    assert (TOKAYEV, RDF.type, KKO.Person) in plain
+    assert triple not in plain
+    answer = get(server, "/id/kassym-jomart-tokayev", "text/turtle", inferred="true")
+    assert triple in Graph().parse(data=answer.text, format="turtle")
+
+
+def test_unknown_node_is_404(server) -> None:
+    for accept in ("text/turtle", BROWSER_ACCEPT):
+        assert get(server, "/id/no-such-thing", accept).status_code == 404
+    assert get(server, "/id/kazakhstan", "image/png").status_code == 406
+    assert get(server, "/id/kazakhstan", format="yaml").status_code == 400
+
+
+def test_entity_page_shows_labels_links_and_the_sentence(server) -> None:
+    html = get(server, "/id/establishment-of-diplomatic-relations", BROWSER_ACCEPT).text
+    assert "哈吉建立外交关系" in html
+    assert "Establishment of diplomatic relations between Kazakhstan and Kyrgyzstan" in html
+    assert 'href="/id/kazakhstan"' in html
+    article = section(html, "article")
+    assert f"<mark>{QUOTE}</mark>" in article
+    assert "[162, 194)" in article
+    assert "1992-10-15" in section(html, "asserted")
+    assert "^^xsd:date" in section(html, "asserted")
+
+
+def test_inferred_row_is_apart_from_asserted(server) -> None:
+    html = get(server, "/id/kassym-jomart-tokayev", BROWSER_ACCEPT).text
+    head_of_state = 'href="/ontology#HeadOfState"'
+    assert head_of_state in section(html, "inferred")
+    assert head_of_state not in section(html, "asserted")
+    assert 'href="/ontology#Person"' in section(html, "asserted")
+    assert 'href="/id/post-president-of-kazakhstan"' in section(html, "incoming")
+
+
+def test_entity_page_is_cached_by_etag(server) -> None:
+    first = get(server, "/id/kazakhstan", BROWSER_ACCEPT)
+    etag = first.headers["etag"]
+    again = httpx.get(
+        f"{server.url}/id/kazakhstan", headers={"Accept": BROWSER_ACCEPT, "If-None-Match": etag}
+    )
+    assert again.status_code == 304
+
+
+# ---------------------------------------------------------------- escaping
+
+
+def test_crafted_query_string_is_escaped(server) -> None:
+    evil = '<script>alert("x")</script>'
+    query = f'SELECT ?x WHERE {{ BIND("{evil}" AS ?x) }}'
+    html = get(server, "/query", query=query).text
+    assert evil not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    missing = get(server, "/id/%3Cscript%3Ealert(1)%3C/script%3E", BROWSER_ACCEPT)
+    assert missing.status_code == 404
+    assert "<script>alert(1)" not in missing.text
+    assert "&lt;script&gt;alert(1)" in missing.text
+
+
+def test_label_from_the_graph_is_escaped() -> None:
+    node = URIRef(KK + "evil")
+    graph = Graph()
+    graph.add((node, RDFS.label, Literal("<script>alert('zh')</script>", lang="zh")))
+    graph.add((node, RDFS.label, Literal('<img src=x onerror="alert(1)">', lang="en")))
+    graph.add((node, RDFS.comment, Literal("a & b </td>")))
+    graph.add((node, RDFS.seeAlso, URIRef("javascript:alert(1)")))
+    held = HeldGraphs(graph, Graph(), Graph(), Graph())
+    state = SimpleNamespace(graphs=held, config=SimpleNamespace(sources=Sources((), ())))
+    html = entity_page(node, PageData(state))  # type: ignore[arg-type]
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;alert(&#x27;zh&#x27;)&lt;/script&gt;" in html
+    assert "a &amp; b &lt;/td&gt;" in html
+    assert 'href="javascript:' not in html
+
+
+# ---------------------------------------------------------------- documents
+
+
+def test_ontology_document_is_the_ontology(server) -> None:
+    answer = get(server, "/ontology", "text/turtle")
+    assert answer.status_code == 200
+    served = Graph().parse(data=answer.text, format="turtle")
+    assert isomorphic(served, Graph().parse(REPO / "ontology" / "kazkgz.ttl"))
+    html = get(server, "/ontology", BROWSER_ACCEPT).text
+    assert '<section class="term" id="HeadOfState">' in html
+    assert 'href="#HeadOfState"' in html
+
+
+def test_ontology_version_iri_resolves(server) -> None:
+    ontology = Graph().parse(REPO / "ontology" / "kazkgz.ttl")
+    version = str(next(ontology.objects(None, URIRef("http://www.w3.org/2002/07/owl#versionIRI"))))
+    path = "/ontology/" + version.rsplit("/ontology/", 1)[1]
+    assert get(server, path, "text/turtle").status_code == 200
+    assert get(server, "/ontology/0.0.0-none", "text/turtle").status_code == 404
+
+
+def test_shapes_and_graphs_resolve(server) -> None:
+    shapes = get(server, "/shapes", "text/turtle")
+    assert shapes.status_code == 200
+    assert isomorphic(
+        Graph().parse(data=shapes.text, format="turtle"),
+        Graph().parse(REPO / "shapes" / "kazkgz-shapes.ttl"),
+    )
+    inferred = get(server, "/graph/inferred", "application/n-triples")
+    assert len(Graph().parse(data=inferred.text, format="nt")) == len(load_inferred())
+    assert get(server, "/graph/nothing", "text/turtle").status_code == 404
+
+
+# ---------------------------------------------------------------- home page and chart
+
+
+def test_home_page_counts_queries_timeline_and_chart(server) -> None:
+    html = get(server, "/", BROWSER_ACCEPT).text
+    counts = re.findall(r'<td class="count">(\d+)</td>', html)
+    figures = stats(graph=load_graph())
+    for value in (len(load_graph()), len(load_inferred()), figures.entities, figures.excerpts):
+        assert str(value) in counts
+    assert 'href="/queries/states?format=json"' in html
+    assert 'href="/query?example=states"' in html
+    # the inline chart is well-formed XML
+    svg = re.search(r"<svg .*?</svg>", html, re.S)
+    assert svg
+    ET.fromstring(svg.group(0))  # noqa: S314 - the SVG this project draws
+    # the timeline: ordered by begin date, each date at its precision
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S)
+    assert timeline
+    text = timeline.group(1)
+    positions = [text.index(d) for d in ("1992-10-15", "1997-04-08", "2021-03", "2025-07-21")]
+    assert positions == sorted(positions)
+    assert '<time datetime="2021-03">2021-03</time> (month)' in text
+    assert '<time datetime="1991">1991</time> (year)' in text
+
+
+def _observation(root: ET.Element, name: str) -> ET.Element:
+    for group in root.iter(f"{SVG}g"):
+        if group.get("data-observation") == KK + name:
+            return group
+    raise AssertionError(f"no bar for {name}")
+
+
+def test_chart_draws_bounds_forecasts_and_targets(server) -> None:
+    answer = get(server, "/chart.svg")
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    root = ET.fromstring(answer.content)  # noqa: S314 - the SVG this project draws
+    bars = [g for g in root.iter(f"{SVG}g") if g.get("data-observation")]
+    assert len(bars) == 10
+    # 2024 turnover: more than 1.7 bn, drawn as a lower bound with an open end
+    turnover = _observation(root, "obs-trade-2024")
+    rect = turnover.find(f"{SVG}rect")
+    assert rect is not None
+    assert "lower-bound" in rect.get("class", "")
+    assert any("open-end" in p.get("class", "") for p in turnover.iter(f"{SVG}path"))
+    values = [t.text for t in turnover.iter(f"{SVG}text") if t.get("class") == "value"]
+    assert values == ["> 1.7 bn"]
+    # the 3 bn target: an outline only
+    target = _observation(root, "obs-trade-target")
+    rect = target.find(f"{SVG}rect")
+    assert rect is not None
+    assert "target" in rect.get("class", "")
+    assert rect.get("fill") == "none"
+    assert [t.text for t in target.iter(f"{SVG}text") if t.get("class") == "value"] == ["3 bn"]
+    # the 2025 forecast: hatched, dashed, and a lower bound too
+    forecast = _observation(root, "obs-trade-2025-forecast").find(f"{SVG}rect")
+    assert forecast is not None
+    assert forecast.get("fill") == "url(#hatch)"
+    assert forecast.get("stroke-dasharray")
+    # exact values stay plain
+    exact = _observation(root, "obs-trade-2020")
+    assert [t.text for t in exact.iter(f"{SVG}text") if t.get("class") == "value"] == ["796.2 m"]
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
+    words = " ".join(t.text or "" for t in legend.iter(f"{SVG}text"))
+    for word in ("more than", "forecast", "target", "about"):
+        assert word in words
+
+
+# ---------------------------------------------------------------- query page
+
+
+def test_query_page_without_javascript(server) -> None:
+    text = (QUERIES / "states.rq").read_text(encoding="utf-8")
+    answer = get(server, "/query", query=text)
+    assert answer.status_code == 200
+    results = re.search(r'<div id="results" data-source="server">(.*?)</div>', answer.text, re.S)
+    assert results
+    assert 'href="/id/kazakhstan"' in results.group(1)
+    assert 'href="/id/kyrgyzstan"' in results.group(1)
+    assert f"{len(sparql(text).rows)} rows" in results.group(1)
+    # an example fills the form, offline: no external resource
+    page = get(server, "/query", example="states").text
+    assert "?state a kko:State" in page
+    assert '<option value="states" selected>' in page
+    assert " src=" not in page
+    assert "<link" not in page
+    assert get(server, "/query", example="no-such-query").status_code == 404
+
+
+def test_query_page_reports_a_syntax_error(server) -> None:
+    answer = get(server, "/query", query="SELECT * WHERE { ?s ?p }")
+    assert answer.status_code == 400
+    assert 'class="error"' in answer.text
