@@ -4,6 +4,7 @@ the timeline, and the query page rendered by the server (no JavaScript)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
@@ -287,3 +288,26 @@ def test_query_page_reports_a_syntax_error(server) -> None:
     answer = get(server, "/query", query="SELECT * WHERE { ?s ?p }")
     assert answer.status_code == 400
     assert 'class="error"' in answer.text
+
+
+def test_pages_follow_the_mount_point() -> None:
+    """Mounted in another app, the pages link below the mount's path."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from kg.server import ServerConfig, create_app
+
+    outer = Starlette(routes=[Mount("/kg", app=create_app(ServerConfig(queries_dir=QUERIES)))])
+
+    async def fetch() -> tuple[str, int]:
+        # no lifespan: these routes need no worker
+        transport = httpx.ASGITransport(app=outer)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kg.test") as client:
+            page = await client.get("/kg/id/establishment-of-diplomatic-relations")
+            ontology = await client.get("/kg/ontology", headers={"Accept": "text/turtle"})
+            return page.text, ontology.status_code
+
+    html, status = asyncio.run(fetch())
+    assert 'href="/kg/id/kazakhstan"' in html
+    assert 'href="/kg/ontology#EstablishmentOfDiplomaticRelations"' in html
+    assert status == 200
