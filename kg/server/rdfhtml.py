@@ -60,6 +60,8 @@ blockquote{margin:.3rem 0;padding:.3rem .8rem;border-left:4px solid #d9c36a;back
 .nested{margin:0;width:auto}
 .error{color:#a00;white-space:pre-wrap}
 textarea{width:100%;font-family:ui-monospace,monospace;font-size:.9rem}
+#results,figure{overflow-x:auto}
+figure{margin:0}
 ol.timeline li{margin:.2rem 0}
 ol.timeline time{display:inline-block;min-width:8.5rem;font-family:ui-monospace,monospace}
 """
