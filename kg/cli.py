@@ -13,18 +13,37 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kg import (
-    cache,
-    counts,
-    loading,
-    provenance,
-    publish,
-    queries,
-    serialization,
-    stores,
-    validation,
-)
+from kg.lazy import lazy_module
+
+if TYPE_CHECKING:  # imported on first use, so that `kg query` never loads pyshacl or owlrl
+    from kg import (
+        cache,
+        counts,
+        loading,
+        provenance,
+        publish,
+        queries,
+        serialization,
+        stores,
+        validation,
+    )
+else:
+    cache, counts, loading, provenance, publish, queries, serialization, stores, validation = (
+        lazy_module(f"kg.{name}")
+        for name in (
+            "cache",
+            "counts",
+            "loading",
+            "provenance",
+            "publish",
+            "queries",
+            "serialization",
+            "stores",
+            "validation",
+        )
+    )
 from kg.errors import KgError, UsageError
 from kg.namespaces import compact
 from kg.paths import default_sources

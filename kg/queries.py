@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Variable
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.cache import load_inferred
+from kg.cache import load_asserted, load_inferred
 from kg.errors import (
     ParameterTypeError,
     SparqlSyntaxError,
@@ -24,9 +23,7 @@ from kg.errors import (
     UnknownQueryError,
     UsageError,
 )
-from kg.loading import load_graph
-from kg.metadata import SavedQuery, parse_query_file
-from kg.namespaces import PREFIXES
+from kg.metadata import SavedQuery, parse_query_file, prepare
 from kg.paths import Sources, default_sources
 from kg.results import QueryResult
 
@@ -61,7 +58,7 @@ def get_query(name: str, paths: Sources | None = None) -> SavedQuery:
 def query_graph(inferred: bool = False, paths: Sources | None = None) -> Graph:
     """The graph queries run on: the asserted graph, plus the inferred triples if
     ``inferred``."""
-    graph = load_graph(paths=paths)
+    graph = load_asserted(paths=paths)  # the parsed files, cached while they are unchanged
     if inferred:
         graph += load_inferred(paths=paths)
     return graph
@@ -77,7 +74,7 @@ def _check_safe(prepared: Query, source: str | None) -> None:
 
 def _prepare(text: str, source: str | None = None) -> Query:
     try:
-        prepared = prepareQuery(text, initNs=PREFIXES)
+        prepared = prepare(text)  # parsed once per process (saved queries: already, for metadata)
     except Exception as exc:  # pyparsing and rdflib raise several types
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SparqlSyntaxError(message, source) from exc

@@ -15,22 +15,26 @@ report is the one pyshacl builds (tests compare both ways on every fixture and t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyshacl
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.atomic import atomic_write_bytes
 from kg.errors import UsageError
 from kg.loading import load_graph, parse_turtle
 from kg.namespaces import bind_prefixes, compact
 from kg.paths import Sources, default_sources
 from kg.shacl_sparql import ShaclDataGraph
 
-__all__ = ["ValidationReport", "ValidationResult", "validate"]
+__all__ = ["ValidationReport", "ValidationResult", "mixed_graph", "validate"]
+
+_CACHE_FORMAT = "kazkgz-validation-1"
 
 
 @dataclass(frozen=True)
@@ -102,11 +106,20 @@ def validate(
     ontology: Graph | Iterable[Path] | None = None,
     paths: Sources | None = None,
     include_reference: bool = False,
+    use_cache: bool = True,
+    cache_directory: Path | None = None,
 ) -> ValidationReport:
     """Validate ``data_graph`` (default: the article's data, plus the reference layer if
     ``include_reference``) against the project's SHACL shapes, with the ontology mixed in
-    (pyshacl's ``ont_graph``). ``data_graph`` is not modified."""
+    (pyshacl's ``ont_graph``). ``data_graph`` is not modified.
+
+    When the data, shapes and ontology are the project's files (none of the three given), the
+    report is cached on disk (see :mod:`kg.cache`) under a key over those files' bytes and the
+    versions of kazkgz, rdflib and pyshacl: a second call with unchanged inputs reads it back,
+    a changed input validates again. ``use_cache=False`` always validates."""
     sources = default_sources() if paths is None else paths
+    if use_cache and data_graph is None and shapes is None and ontology is None:
+        return _cached(sources, include_reference, cache_directory)
     if data_graph is None:
         extra = sources.reference if include_reference else ()
         data_graph = load_graph(paths=sources.data + extra)
@@ -119,6 +132,35 @@ def validate(
         ontology = sources.ontology
     ont_graph = ontology if isinstance(ontology, Graph) else _union(ontology)
     return _run_pyshacl(data_graph, shapes_graph, ont_graph)
+
+
+def _cached(sources: Sources, include_reference: bool, directory: Path | None) -> ValidationReport:
+    from kg.cache import cache_dir, cache_key
+
+    data = sources.data + (sources.reference if include_reference else ())
+    if not sources.shapes:
+        raise UsageError("no SHACL shapes found (shapes/kazkgz-shapes.ttl)")
+    files = [*sources.ontology, *data, *sources.shapes]
+    kind = f"{_CACHE_FORMAT}:{len(sources.ontology)}:{len(data)}:{len(sources.shapes)}"
+    key = cache_key(files, kind, ("kazkgz", "rdflib", "pyshacl"))
+    entry = (directory or cache_dir()) / f"validation-{key}.nt"
+    if entry.is_file():
+        report = Graph()
+        try:
+            report.parse(entry, format="nt")
+        except Exception:  # noqa: S110 (a damaged entry is validated again and replaced)
+            pass
+        else:
+            conforms = next(report.objects(None, SH.conforms), None)
+            if isinstance(conforms, Literal):
+                return ValidationReport(
+                    bool(conforms.toPython()), _results(report), bind_prefixes(report)
+                )
+    found = validate(paths=sources, include_reference=include_reference, use_cache=False)
+    # a read-only home still validates, without a cache
+    with contextlib.suppress(OSError):
+        atomic_write_bytes(entry, found.report_graph.serialize(format="nt", encoding="utf-8"))
+    return found
 
 
 def mixed_graph(data_graph: Graph, ont_graph: Graph | None) -> ShaclDataGraph:
