@@ -1,11 +1,11 @@
 """Parameters as a VALUES clause, for stores that take no initial bindings.
 
 rdflib binds a saved query's parameters with ``initBindings``; Oxigraph and remote endpoints get
-the same terms as a ``VALUES`` clause opening the query's outermost group. Each term is written
-by rdflib's :meth:`~rdflib.term.Node.n3` (IRIs checked, literals escaped), each variable name is
-checked, and the query is parsed before and after the rewrite, so a value can never change the
-query. The saved queries use their parameters only in the outermost group, where both ways
-mean the same."""
+the same terms as ``VALUES`` clauses (one a variable) opening the query's outermost group. Each
+term is written by rdflib's :meth:`~rdflib.term.Node.n3` (IRIs checked, literals escaped),
+each variable name is checked, and the query is parsed before and after the rewrite, so a value
+can never change the query. The saved queries use their parameters only in the outermost
+group, where both ways mean the same."""
 
 from __future__ import annotations
 
@@ -43,7 +43,11 @@ def with_values(text: str, bindings: Mapping[str, Node] | None) -> str:
     match = _OUTER_WHERE.search(text)
     if match is None:
         raise SparqlSyntaxError("parameters need a WHERE clause to bind them in")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(_term(term) for term in bindings.values())
-    clause = f"\n  VALUES ({names}) {{ ({terms}) }}\n"
+    # one clause per variable: the same solutions as one clause of one row, and Virtuoso 7.2.5
+    # fails to compile a one-row VALUES of several variables followed by an OPTIONAL (SP031
+    # "ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED")
+    clause = "".join(
+        f"\n  VALUES (?{name}) {{ ({_term(term)}) }}" for name, term in bindings.items()
+    )
+    clause += "\n"
     return text[: match.end()] + clause + text[match.end() :]

@@ -45,6 +45,7 @@ JENA_JARS = (
     "gson",
     "guava",
     "httpclient",
+    "httpclient-cache",  # the JSON-LD 1.0 reader (jsonld-java) loads its document loader's cache
     "httpcore",
     "jackson-annotations",
     "jackson-core",
@@ -140,3 +141,18 @@ def node(script: str, *args: str, timeout: float = 300) -> str:
     node_module("n3")
     env = dict(os.environ, NODE_PATH=str(NODE_MODULES))
     return run(["node", str(HERE / script), *args], timeout=timeout, env=env).stdout
+
+
+def engine_params(
+    engines: tuple[str, ...], cases: list[tuple[str, object]], known: dict[tuple[str, str], str]
+) -> list[object]:
+    """One pytest param (engine, case) per engine and case (``(id, case)`` pairs), marked
+    xfail(strict=True) with its reason where ``known`` names the pair, so that a fix shows up
+    as an unexpected pass."""
+    params = []
+    for engine in engines:
+        for case_id, case in cases:
+            reason = known.get((engine, case_id))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            params.append(pytest.param(engine, case, marks=marks, id=f"{engine}-{case_id}"))
+    return params
