@@ -838,7 +838,11 @@ _SCRIPT = """
     if (found) { area.value = found.text; inferred.checked = found.inferred; }
   });
   form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
-  if (new URLSearchParams(location.search).get('autorun')) run();
+  // autorun presses Run, so that it takes the same path as a click
+  if (new URLSearchParams(location.search).get('autorun')) {
+    if (form.requestSubmit) form.requestSubmit(document.getElementById('run'));
+    else run();
+  }
 })();
 """
 
