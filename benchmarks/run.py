@@ -1,0 +1,431 @@
+"""Run the suite: generate each size, run every step in its own process several times, and write
+benchmarks/results/results.json and results.png.
+
+    python -m benchmarks run [--sizes 1,10,100,1000] [--repeat 3] [--budget 300] [--quick]
+
+Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
+the spread (min and max), the peak resident memory of the step's process (which includes its
+inputs), and the ratio to the step's baseline measured in the same run: stock pyshacl for
+validation, owlrl for reasoning, rdflib for loading, the query suite and export, and the naive
+path (parse, owlrl, query, in a fresh process) for ``kg query``. A step is skipped, and the
+reason recorded, when its time extrapolated from the previous size (linearly, or by its
+measured growth if steeper) would exceed the budget, or its memory 4 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import generate
+
+__all__ = ["main"]
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+MEMORY_LIMIT_MIB = 4096
+# step → its baseline (the step it is compared to)
+BASELINES = {
+    "load-oxigraph": "parse-rdflib",
+    "validate-kg": "validate-pyshacl",
+    "reason-reasonable": "reason-owlrl",
+    "queries-oxigraph": "queries-rdflib",
+    "export-oxigraph": "export-rdflib",
+    "kg-query-warm": "query-naive",
+}
+STEPS = [
+    "parse-rdflib",
+    "load-oxigraph",
+    "validate-pyshacl",
+    "validate-kg",
+    "reason-owlrl",
+    "reason-reasonable",
+    "queries-rdflib",
+    "queries-oxigraph",
+    "export-rdflib",
+    "export-oxigraph",
+]
+NAIVE = """
+import sys
+from rdflib import Graph
+from kg.paths import default_sources
+from kg.queries import get_query, bind_parameters
+from kg.reasoning import reason
+sources = default_sources()
+graph = Graph()
+for file in sources.graph_files():
+    graph.parse(file, format="turtle")
+graph += reason(graph)
+query = get_query(sys.argv[1])
+rows = list(graph.query(query.text, initBindings=bind_parameters(query, None)))
+print(len(rows))
+"""
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("kazkgz", "rdflib", "pyoxigraph", "pyshacl", "owlrl", "reasonable"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def _machine() -> dict[str, Any]:
+    memory = None
+    with open("/proc/meminfo", encoding="ascii") as handle:  # noqa: PTH123 (Linux only)
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) // 1024
+    return {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "memory_mib": memory,
+        "python": platform.python_version(),
+    }
+
+
+def _child(step: str, data: Path, timeout: float) -> dict[str, Any]:
+    code = (
+        "import sys, pathlib; from benchmarks.steps import run_step; "
+        "run_step(sys.argv[1], pathlib.Path(sys.argv[2]))"
+    )
+    done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-c", code, step, str(data)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _process(argv: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
+    """A whole process, timed from outside (start-up and imports included)."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 (our own interpreter and command)
+        argv, capture_output=True, env=env, timeout=timeout, cwd=ROOT, check=True
+    )
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_rss_mib": None, "produced": {"bytes": len(done.stdout)}}
+
+
+def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    times = [r["seconds"] for r in runs]
+    memory = [r["peak_rss_mib"] for r in runs if r["peak_rss_mib"] is not None]
+    return {
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+        "runs_s": times,
+        "peak_rss_mib": max(memory) if memory else None,
+        "produced": runs[-1]["produced"],
+    }
+
+
+def _estimate(history: list[tuple[int, dict[str, Any]]], triples: int) -> tuple[float, float]:
+    """Time and memory extrapolated from the previous sizes (at least linear growth)."""
+    (n0, s0) = history[-1]
+    exponent = 1.0
+    if len(history) >= 2:
+        (n1, s1) = history[-2]
+        if s0["median_s"] > 0.05 and s1["median_s"] > 0 and n0 > n1:
+            exponent = max(1.0, math.log(s0["median_s"] / s1["median_s"]) / math.log(n0 / n1))
+    ratio = triples / n0
+    memory = (s0["peak_rss_mib"] or 0) * ratio
+    return s0["median_s"] * ratio**exponent, memory
+
+
+def _growth(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of log(time) over log(triples): the growth exponent."""
+    points = [(n, t) for n, t in points if t > 0]
+    if len(points) < 2:
+        return None
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return None if den == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def run(
+    sizes: list[int], repeat: int, budget: float, quick: bool, out: Path, seed: int = 1
+) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="kazkgz-bench-"))
+    figures: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    history: dict[str, list[tuple[int, dict[str, Any]]]] = {s: [] for s in STEPS}
+    steps = [s for s in STEPS if not (quick and s == "validate-pyshacl")]
+    if quick:
+        skipped.append(
+            {"step": "validate-pyshacl", "scale": 1, "reason": "--quick: stock pyshacl takes ~10 s"}
+        )
+    try:
+        for scale in sizes:
+            data = work / f"scale-{scale}.nt"
+            started = time.perf_counter()
+            triples = generate(scale, data, seed=seed)
+            generated = time.perf_counter() - started
+            total = triples + _ontology_triples()
+            _say(f"x{scale}: {total} triples (generated in {generated:.2f} s)")
+            figures.append(_figure("generate", scale, total, [_timed(generated)]))
+            for step in steps:
+                if history[step]:
+                    seconds, memory = _estimate(history[step], total)
+                    if seconds > budget or memory > MEMORY_LIMIT_MIB:
+                        reason = (
+                            f"estimated {seconds:.0f} s, {memory:.0f} MiB from the smaller sizes "
+                            f"(budget {budget:.0f} s, {MEMORY_LIMIT_MIB} MiB)"
+                        )
+                        skipped.append({"step": step, "scale": scale, "reason": reason})
+                        _say(f"  {step}: skipped ({reason})")
+                        continue
+                runs: list[dict[str, Any]] = []
+                try:
+                    for _ in range(repeat):
+                        runs.append(_child(step, data, timeout=max(3 * budget, 60)))
+                        if runs[-1]["seconds"] > 60:
+                            break
+                except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                    reason = f"{type(exc).__name__}: {exc}"[:300]
+                    skipped.append({"step": step, "scale": scale, "reason": reason})
+                    _say(f"  {step}: failed ({reason})")
+                    history[step].append((total, {"median_s": budget * 2, "peak_rss_mib": 0}))
+                    continue
+                figure = _figure(step, scale, total, runs)
+                figures.append(figure)
+                history[step].append((total, figure))
+                _say(
+                    f"  {step}: {figure['median_s']:.3f} s "
+                    f"({figure['min_s']:.3f}-{figure['max_s']:.3f}), "
+                    f"{figure['peak_rss_mib'] or 0:.0f} MiB"
+                )
+            if scale == 1:
+                figures += _whole_process_figures(work, repeat, quick)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _ratios(figures)
+    results = {
+        "date": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "machine": _machine(),
+        "versions": _versions(),
+        "seed": seed,
+        "sizes": sizes,
+        "repeat": repeat,
+        "budget_s": budget,
+        "quick": quick,
+        "figures": figures,
+        "skipped": skipped,
+        "growth": _growth_table(figures),
+        "checks": _checks(figures),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    name = "results-quick" if quick else "results"
+    (out / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    _plot(results, out / f"{name}.png")
+    return results
+
+
+def _ontology_triples() -> int:
+    from rdflib import Graph
+
+    from kg.paths import default_sources
+
+    graph = Graph()
+    for file in default_sources().ontology:
+        graph.parse(file, format="turtle")
+    return len(graph)
+
+
+def _timed(seconds: float) -> dict[str, Any]:
+    return {"seconds": seconds, "peak_rss_mib": None, "produced": {}}
+
+
+def _figure(step: str, scale: int, triples: int, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"step": step, "scale": scale, "triples": triples, **_summary(runs)}
+
+
+def _whole_process_figures(work: Path, repeat: int, quick: bool) -> list[dict[str, Any]]:
+    """``kg query`` as a user runs it (warm cache) against the naive path, on the article."""
+    env = {**os.environ, "KG_CACHE_DIR": str(work / "cache")}
+    env.pop("KG_HOME", None)
+    kg = [sys.executable, "-m", "kg", "-q", "query", "diplomatic-relations"]
+    naive = [sys.executable, "-c", NAIVE, "diplomatic-relations"]
+    subprocess.run(kg, env=env, capture_output=True, check=True, cwd=ROOT)  # noqa: S603 (warm)
+    warm: list[dict[str, Any]] = []
+    slow: list[dict[str, Any]] = []
+    for _ in range(3 if quick else max(repeat, 7)):  # interleaved: both see the same load
+        warm.append(_process(kg, env, 60))
+        if len(slow) < (1 if quick else max(repeat, 3)):
+            slow.append(_process(naive, env, 300))
+    triples = _asserted_triples()
+    return [
+        _figure("query-naive", 1, triples, slow),
+        _figure("kg-query-warm", 1, triples, warm),
+    ]
+
+
+def _asserted_triples() -> int:
+    from kg.loading import load_graph
+
+    return len(load_graph())
+
+
+def _ratios(figures: list[dict[str, Any]]) -> None:
+    by_key = {(f["step"], f["scale"]): f for f in figures}
+    for figure in figures:
+        baseline = BASELINES.get(figure["step"])
+        base = by_key.get((baseline, figure["scale"])) if baseline else None
+        figure["baseline"] = baseline
+        figure["speed-up"] = (
+            base["median_s"] / figure["median_s"] if base and figure["median_s"] > 0 else None
+        )
+
+
+def _growth_table(figures: list[dict[str, Any]]) -> dict[str, float | None]:
+    steps = dict.fromkeys(f["step"] for f in figures)
+    return {
+        step: _growth([(f["triples"], f["median_s"]) for f in figures if f["step"] == step])
+        for step in steps
+    }
+
+
+def _checks(figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """Do the engines agree? Validation reports and query row counts, size by size."""
+    by_key = {(f["step"], f["scale"]): f for f in figures}
+    checks: dict[str, Any] = {}
+    for figure in figures:
+        scale = figure["scale"]
+        if figure["step"] == "validate-kg" and ("validate-pyshacl", scale) in by_key:
+            stock = by_key[("validate-pyshacl", scale)]["produced"]
+            checks[f"validate x{scale}: same verdict and report size"] = stock == figure["produced"]
+        if figure["step"] == "queries-oxigraph" and ("queries-rdflib", scale) in by_key:
+            rows = by_key[("queries-rdflib", scale)]["produced"]["rows"]
+            differ = {
+                name: (n, figure["produced"]["rows"].get(name))
+                for name, n in rows.items()
+                if figure["produced"]["rows"].get(name) != n
+            }
+            checks[f"queries x{scale}: row counts that differ, rdflib vs Oxigraph"] = differ
+        if figure["step"] == "reason-reasonable" and ("reason-owlrl", scale) in by_key:
+            checks[f"reason x{scale}: owlrl and completed reasonable, inferred triples"] = [
+                by_key[("reason-owlrl", scale)]["produced"]["inferred"],
+                figure["produced"]["inferred"],
+            ]
+    return checks
+
+
+def _plot(results: dict[str, Any], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        _say("matplotlib is not installed (pip install -e '.[bench]'): no plot")
+        return
+    fig, ax = plt.subplots(figsize=(10, 6.5))
+    steps = dict.fromkeys(f["step"] for f in results["figures"])
+    for step in steps:
+        points = sorted(
+            (f["triples"], f["median_s"]) for f in results["figures"] if f["step"] == step
+        )
+        if not points:
+            continue
+        growth = results["growth"].get(step)
+        label = f"{step} (n^{growth:.2f})" if growth is not None else step
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("triples (data + ontology)")
+    ax.set_ylabel("seconds (median)")
+    ax.set_title(f"kazkgz benchmarks, {results['date'][:10]}, {results['machine']['cpus']} cores")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table: step, size, median time with spread, speed-up over the
+    step's baseline, peak memory; then the growth exponents and what was skipped."""
+    lines = [
+        "| step | scale | triples | median s (min-max) | vs baseline | peak MiB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in results["figures"]:
+        speed = f"{f['speed-up']:.1f}x faster than {f['baseline']}" if f.get("speed-up") else ""
+        memory = f"{f['peak_rss_mib']:.0f}" if f.get("peak_rss_mib") else ""
+        lines.append(
+            f"| {f['step']} | x{f['scale']} | {f['triples']:,} | {f['median_s']:.3f} "
+            f"({f['min_s']:.3f}-{f['max_s']:.3f}) | {speed} | {memory} |"
+        )
+    growth = ", ".join(
+        f"{step} n^{value:.2f}" for step, value in results["growth"].items() if value is not None
+    )
+    lines += ["", f"Growth exponents (time ~ triples^k): {growth}."]
+    for item in results["skipped"]:
+        lines.append(f"- skipped {item['step']} at x{item['scale']}: {item['reason']}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help="run the suite and write the results and the plot")
+    p.add_argument("--sizes", default="1,10,100,1000", help="scale factors (default 1,10,100,1000)")
+    p.add_argument("--repeat", type=int, default=3, help="runs per step and size (default 3)")
+    p.add_argument("--budget", type=float, default=300, help="seconds a step may take (300)")
+    p.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
+    p.add_argument("--quick", action="store_true", help="x1 only, one run, no stock pyshacl")
+    p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
+    p = sub.add_parser("table", help="print a results file as a Markdown table")
+    p.add_argument("results", type=Path, nargs="?", default=RESULTS / "results.json")
+    p = sub.add_parser("generate", help="write a synthetic graph as N-Triples")
+    p.add_argument("scale", type=int)
+    p.add_argument("output", type=Path)
+    p.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.command == "table":
+        sys.stdout.write(table(json.loads(args.results.read_text(encoding="utf-8"))))
+        return 0
+    if args.command == "generate":
+        count = generate(args.scale, args.output, seed=args.seed)
+        _say(f"wrote {count} triples to {args.output}")
+        return 0
+    sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
+    repeat = 1 if args.quick else args.repeat
+    results = run(sizes, repeat, args.budget, args.quick, args.out, args.seed)
+    for figure in results["figures"]:
+        speed = f"  x{figure['speed-up']:.1f} vs {figure['baseline']}" if figure["speed-up"] else ""
+        _say(
+            f"{figure['step']:18} x{figure['scale']:<5} {figure['triples']:>9} triples "
+            f"{figure['median_s']:9.3f} s{speed}"
+        )
+    return 0
