@@ -177,6 +177,7 @@ def run(
     sizes: list[int], repeat: int, budget: float, quick: bool, out: Path, seed: int = 1
 ) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="kazkgz-bench-"))
+    results: dict[str, Any] = {}
     figures: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     history: dict[str, list[tuple[int, dict[str, Any]]]] = {s: [] for s in STEPS}
@@ -227,8 +228,23 @@ def run(
                 )
             if scale == 1:
                 figures += _whole_process_figures(work, repeat, quick)
+            # after each size, so that a run stopped later still leaves its figures
+            results = _write(figures, skipped, sizes, repeat, budget, quick, out, seed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def _write(
+    figures: list[dict[str, Any]],
+    skipped: list[dict[str, Any]],
+    sizes: list[int],
+    repeat: int,
+    budget: float,
+    quick: bool,
+    out: Path,
+    seed: int,
+) -> dict[str, Any]:
     _ratios(figures)
     results = {
         "date": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),

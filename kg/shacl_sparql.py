@@ -166,6 +166,95 @@ class _Batch:
         return result
 
 
+class _Statistics:
+    """Triple counts of one graph, to order a basic graph pattern's triples."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.total = len(graph)
+        self._predicates: dict[Node, tuple[int, int, int]] = {}
+
+    def _predicate(self, predicate: Node) -> tuple[int, int, int]:
+        found = self._predicates.get(predicate)
+        if found is None:
+            subjects, objects, count = set(), set(), 0
+            for s, _, o in self.graph.triples((None, predicate, None)):
+                subjects.add(s)
+                objects.add(o)
+                count += 1
+            found = (count, max(len(subjects), 1), max(len(objects), 1))
+            self._predicates[predicate] = found
+        return found
+
+    def cost(self, triple: tuple[Node, Node, Node], bound: set[Variable]) -> float:
+        """The expected number of solutions of ``triple`` for one solution of what is bound."""
+        s, p, o = triple
+        known = [not isinstance(t, Variable) or t in bound for t in (s, p, o)]
+        if isinstance(p, Variable):
+            return self.total / (10 if known[0] or known[2] else 1)
+        constant_s = None if isinstance(s, Variable) else s
+        constant_o = None if isinstance(o, Variable) else o
+        if constant_s is not None or constant_o is not None:
+            pattern = (constant_s, p, constant_o)
+            exact = sum(1 for _ in self.graph.triples(pattern))
+            if known[0] and known[2]:
+                return min(exact, 1)
+            return exact if not (known[0] or known[2]) else exact / 10
+        count, subjects, objects = self._predicate(p)
+        if known[0] and known[2]:
+            return min(count / (subjects * objects), 1.0)
+        if known[0]:
+            return count / subjects
+        if known[2]:
+            return count / objects
+        return float(count)
+
+
+def _variables(triple: tuple[Node, Node, Node]) -> set[Variable]:
+    return {t for t in triple if isinstance(t, Variable)}
+
+
+def _ordered(bgp: CompValue, statistics: _Statistics) -> CompValue:
+    """A basic graph pattern as a chain of joins, one triple each, cheapest next given the
+    variables already bound. rdflib sorts a BGP's triples by their number of unbound variables
+    when it evaluates them, and so may start with a cross product (every quote selector with
+    every position selector); a lazy join evaluates each next triple with the bindings of the
+    previous ones. The solutions are the same: a BGP is the join of its triples."""
+    remaining = list(bgp.triples)
+    bound: set[Variable] = set()
+    chain: CompValue | None = None
+    while remaining:
+        best = min(remaining, key=lambda t: statistics.cost(t, bound))
+        remaining.remove(best)
+        bound |= _variables(best)
+        single = CompValue("BGP", triples=[best], _vars=_variables(best))
+        chain = (
+            single
+            if chain is None
+            else CompValue("Join", p1=chain, p2=single, lazy=True, _vars=set(bound))
+        )
+    assert chain is not None  # noqa: S101 (a BGP of two or more triples)
+    return chain
+
+
+def _order_bgps(part: Any, statistics: _Statistics) -> None:
+    """Replace every BGP of two or more triples in ``part`` by :func:`_ordered` (in place)."""
+    if isinstance(part, CompValue):
+        for key, value in list(part.items()):
+            if key == "_vars":
+                continue
+            if isinstance(value, CompValue) and value.name == "BGP" and len(value.triples) > 1:
+                part[key] = _ordered(value, statistics)
+            else:
+                _order_bgps(value, statistics)
+    elif isinstance(part, list):
+        for index, value in enumerate(part):
+            if isinstance(value, CompValue) and value.name == "BGP" and len(value.triples) > 1:
+                part[index] = _ordered(value, statistics)
+            else:
+                _order_bgps(value, statistics)
+
+
 class ShaclDataGraph(Graph):
     """An rdflib graph whose ``query`` parses each query text once and answers batchable
     SHACL-SPARQL constraints from one evaluation (see the module documentation)."""
@@ -173,10 +262,12 @@ class ShaclDataGraph(Graph):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._batches: dict[Query, _Batch] = {}
+        self._statistics: _Statistics | None = None
         self.evaluations = 0  # full query evaluations, for profiling and tests
 
     def _changed(self) -> None:
         self._batches.clear()
+        self._statistics = None
 
     def add(self, triple: Any) -> ShaclDataGraph:
         self._changed()
@@ -217,6 +308,9 @@ class ShaclDataGraph(Graph):
             batch = self._batches.get(prepared)
             if batch is None:
                 self.evaluations += 1
+                if self._statistics is None:
+                    self._statistics = _Statistics(self)
+                _order_bgps(prepared.algebra, self._statistics)
                 unbound = super().query(prepared, use_store_provided=use_store_provided)
                 batch = _Batch(list(unbound.vars or []), unbound.bindings)
                 self._batches[prepared] = batch
