@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -35,9 +36,26 @@ def serialize(graph: Graph, format: str) -> bytes:
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     if format == "jsonld":
         text = graph.serialize(format=rdflib_format, context=dict(PREFIXES), auto_compact=True)
-        return (json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n").encode()
+        document = _types_as_strings(json.loads(text))
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
     bind_prefixes(graph)
     return graph.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def _types_as_strings(node: Any) -> Any:
+    """JSON-LD with every ``@type`` value a string: rdflib writes a blank-node class (an OWL
+    restriction an individual is inferred to belong to) as ``{"@id": "_:b"}``, which JSON-LD
+    forbids in ``@type`` and strict parsers refuse."""
+    if isinstance(node, list):
+        return [_types_as_strings(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    fixed = {key: _types_as_strings(value) for key, value in node.items()}
+    types = fixed.get("@type")
+    if isinstance(types, dict | list):
+        items = types if isinstance(types, list) else [types]
+        fixed["@type"] = [t["@id"] if isinstance(t, dict) and "@id" in t else t for t in items]
+    return fixed
 
 
 def export(graph: Graph, format: str, destination: Path | str) -> Path:
