@@ -367,7 +367,9 @@ def _plot(results: dict[str, Any], path: Path) -> None:
         return
     fig, ax = plt.subplots(figsize=(10, 6.5))
     steps = dict.fromkeys(f["step"] for f in results["figures"])
-    for step in steps:
+    colours = [plt.get_cmap("tab20")(i) for i in range(20)]
+    markers = "osD^v<>ph*"
+    for index, step in enumerate(steps):
         points = sorted(
             (f["triples"], f["median_s"]) for f in results["figures"] if f["step"] == step
         )
@@ -375,7 +377,13 @@ def _plot(results: dict[str, Any], path: Path) -> None:
             continue
         growth = results["growth"].get(step)
         label = f"{step} (n^{growth:.2f})" if growth is not None else step
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=label)
+        ax.plot(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            color=colours[index % len(colours)],
+            marker=markers[index % len(markers)],
+            label=label,
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("triples (data + ontology)")
