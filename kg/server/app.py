@@ -11,6 +11,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg import queries
+from kg.errors import UsageError
 from kg.metadata import SavedQuery
 from kg.serialization import serialize
 from kg.server import openapi, pages
@@ -447,15 +449,37 @@ class AccessLog:
 # ---------------------------------------------------------------- the app
 
 
+def check_store(path: Path) -> None:
+    """Raise UsageError unless ``path`` holds an Oxigraph store with an asserted graph."""
+    from kg.stores.base import ASSERTED_GRAPH
+    from kg.stores.oxigraph import OxigraphStore
+
+    hint = "load one with: kg push --store oxigraph --path DIR"
+    try:
+        store = OxigraphStore(path, read_only=True)
+    except UsageError:
+        raise
+    except Exception as exc:  # pyoxigraph reports a missing or broken store as OSError
+        raise UsageError(f"no Oxigraph store in {path} ({hint}): {exc}") from exc
+    try:
+        if store.count(ASSERTED_GRAPH) == 0:
+            raise UsageError(f"the Oxigraph store in {path} holds no asserted graph ({hint})")
+    finally:
+        store.close()
+
+
 def create_app(config: ServerConfig | None = None) -> Starlette:
     """The server as an ASGI app (mountable in another Starlette or ASGI app).
 
     The graphs are loaded here (the closure from the library's cache); the worker
     processes start with the app's lifespan, or on the first query when mounted."""
     config = ServerConfig() if config is None else config
+    store_path = config.store_path if config.store == "oxigraph" else None
+    if store_path is not None:
+        check_store(store_path)
     graphs = load_held_graphs(config.sources)
     saved = queries.list_queries(config.sources) if config.sources.queries_dir else ()
-    pool = WorkerPool(config.sources, config.workers, config.timeout, config.memory_mb)
+    pool = WorkerPool(config.sources, config.workers, config.timeout, config.memory_mb, store_path)
     state = KgState(config, graphs, saved, graph_version(config.sources), pool)
 
     @contextlib.asynccontextmanager

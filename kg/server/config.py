@@ -11,7 +11,7 @@ from pathlib import Path
 from kg.errors import UsageError
 from kg.paths import Sources, default_sources
 
-__all__ = ["ENVIRONMENT", "ServerConfig"]
+__all__ = ["ENVIRONMENT", "STORES", "ServerConfig"]
 
 # option name -> environment variable
 ENVIRONMENT: dict[str, str] = {
@@ -26,7 +26,11 @@ ENVIRONMENT: dict[str, str] = {
     "max_depth": "KG_MAX_DEPTH",
     "cache_entries": "KG_CACHE_ENTRIES",
     "queries_dir": "KG_QUERIES_DIR",
+    "store": "KG_STORE",
+    "store_path": "KG_STORE_PATH",
 }
+
+STORES = ("memory", "oxigraph")
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,10 @@ class ServerConfig:
     of query processes; ``memory_mb`` the address-space limit of each (0: none);
     ``max_body`` the largest request body in bytes; ``max_query_length`` the longest query
     text in characters; ``max_depth`` the deepest nesting of brackets a query may have;
-    ``cache_entries`` how many answers to GET requests are kept in memory (0: none)."""
+    ``cache_entries`` how many answers to GET requests are kept in memory (0: none);
+    ``store`` where saved queries and queries on the default dataset run: ``memory`` (rdflib)
+    or ``oxigraph`` (the on-disk store in ``store_path``, loaded by
+    ``kg push --store oxigraph``)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -51,6 +58,8 @@ class ServerConfig:
     max_depth: int = 24
     cache_entries: int = 512
     queries_dir: Path | None = None
+    store: str = "memory"
+    store_path: Path | None = None
     sources: Sources = field(default_factory=default_sources)
 
     def __post_init__(self) -> None:
@@ -65,6 +74,12 @@ class ServerConfig:
             directory = Path(self.queries_dir)
             object.__setattr__(self, "queries_dir", directory)
             object.__setattr__(self, "sources", replace(self.sources, queries_dir=directory))
+        if self.store not in STORES:
+            raise UsageError(f"unknown store {self.store!r} (use {' or '.join(STORES)})")
+        if self.store_path is not None:
+            object.__setattr__(self, "store_path", Path(self.store_path))
+        elif self.store == "oxigraph":
+            raise UsageError("--store oxigraph needs --path DIR (the folder of the store)")
 
     @classmethod
     def from_env(

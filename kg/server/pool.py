@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from kg.paths import Sources
 from kg.server.worker import Reply, SavedJob, SparqlJob, worker_main
@@ -33,10 +34,19 @@ class _Worker:
 
 
 class WorkerPool:
-    """``size`` worker processes over ``sources``, each job limited to ``timeout`` s."""
+    """``size`` worker processes over ``sources``, each job limited to ``timeout`` s; with
+    ``store_path``, each worker also opens that Oxigraph store read-only."""
 
-    def __init__(self, sources: Sources, size: int, timeout: float, memory_mb: int) -> None:
+    def __init__(
+        self,
+        sources: Sources,
+        size: int,
+        timeout: float,
+        memory_mb: int,
+        store_path: Path | None = None,
+    ) -> None:
         self.sources = sources
+        self.store_path = store_path
         self.size = size
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -55,7 +65,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_main,
-            args=(child, self.sources, self.memory_mb),
+            args=(child, self.sources, self.memory_mb, self.store_path),
             name="kg-query-worker",
             daemon=True,
         )

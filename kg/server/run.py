@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from kg.errors import KgError
-from kg.server.config import ENVIRONMENT, ServerConfig
+from kg.server.config import ENVIRONMENT, STORES, ServerConfig
 
 __all__ = ["add_arguments", "config_from_args", "main", "serve"]
 
@@ -77,6 +77,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--queries-dir",
         help="directory of saved queries (default: the project's queries/)" + env("queries_dir"),
     )
+    parser.add_argument(
+        "--store",
+        choices=STORES,
+        help="where saved queries and queries on the default graph run: memory (rdflib) or "
+        "oxigraph (an on-disk store loaded by kg push --store oxigraph; needs --path) "
+        f"(default {defaults['store'].default})" + env("store"),
+    )
+    parser.add_argument(
+        "--path", dest="store_path", help="folder of the Oxigraph store" + env("store_path")
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -89,6 +99,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         workers=args.workers,
         memory_mb=args.memory_mb,
         queries_dir=args.queries_dir,
+        store=args.store,
+        store_path=args.store_path,
     )
 
 

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing.connection import Connection
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
@@ -36,6 +37,9 @@ from kg.server.formats import ask_document, graph_document, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
 from kg.server.safety import Refused, check_graph_iris, dataset_clause, uses_service
+
+if TYPE_CHECKING:
+    from kg.stores.oxigraph import OxigraphStore
 
 __all__ = ["Reply", "SavedJob", "SparqlJob", "WorkerState", "worker_main"]
 
@@ -87,10 +91,15 @@ class Reply:
 
 @dataclass
 class WorkerState:
-    """The graphs of one worker and the datasets built from them (kept per combination)."""
+    """The graphs of one worker and the datasets built from them (kept per combination).
+
+    With ``store`` (an Oxigraph store opened read-only), saved queries and ad hoc queries on
+    the default dataset (asserted, or asserted + inferred) run there; a query that names
+    graphs (FROM, ``default-graph-uri``, ``named-graph-uri``) runs on the held graphs."""
 
     sources: Sources
     graphs: HeldGraphs
+    store: OxigraphStore | None = None
     _datasets: dict[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = field(default_factory=dict)
     _closure: Graph | None = None
 
@@ -179,6 +188,14 @@ class WorkerState:
         elif from_defaults or from_named:
             defaults, named = from_defaults, from_named
         else:
+            if self.store is not None:  # the default dataset: the store's graphs
+                store = self.store
+                return self._run(
+                    lambda: store.query(job.text, inferred=job.inferred).result,
+                    job.accept,
+                    job.format,
+                    job.max_rows,
+                )
             defaults, named = ("asserted",), tuple(GRAPH_IRIS)
         if job.inferred and "inferred" not in defaults:
             defaults = (*defaults, "inferred")
@@ -200,6 +217,10 @@ class WorkerState:
             return Reply.error(500, "saved-query", str(exc))
 
         def execute() -> Result:
+            if self.store is not None:
+                return queries.run_query(
+                    job.name, params, job.inferred, paths=self.sources, store=self.store
+                ).result
             return queries.run_query(job.name, params, graph=target, paths=self.sources).result
 
         return self._run(execute, job.accept, job.format, job.max_rows)
@@ -262,10 +283,17 @@ def limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def worker_main(conn: Connection, sources: Sources, memory_mb: int) -> None:
-    """The worker process: load, say ready, then answer jobs until the pipe closes."""
+def worker_main(
+    conn: Connection, sources: Sources, memory_mb: int, store_path: Path | None = None
+) -> None:
+    """The worker process: load (and open the Oxigraph store in ``store_path`` read-only, if
+    given), say ready, then answer jobs until the pipe closes."""
     try:
         state = WorkerState.load(sources)
+        if store_path is not None:
+            from kg.stores.oxigraph import OxigraphStore
+
+            state.store = OxigraphStore(store_path, read_only=True)
         limit_memory(memory_mb)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))

@@ -51,6 +51,7 @@ class OxigraphStore:
     def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
         self._ox = _pyoxigraph()
         self.path = None if path is None else Path(path)
+        self.read_only = read_only
         if self.path is None:
             self._store = self._ox.Store()
         elif read_only:
@@ -111,7 +112,7 @@ class OxigraphStore:
         return Graph().parse(data=data.decode("utf-8"), format="nt")
 
     def close(self) -> None:
-        if self.path is not None:
-            with contextlib.suppress(OSError):  # a read-only store has nothing to flush
+        if self.path is not None and not self.read_only:  # a read-only store cannot flush
+            with contextlib.suppress(OSError):
                 self._store.flush()
         del self._store

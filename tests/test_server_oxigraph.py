@@ -1,0 +1,128 @@
+"""``kg serve --store oxigraph --path DIR``: a real server whose workers run the saved queries
+and the ad hoc queries on the default dataset in an on-disk Oxigraph store, compared with what
+the library returns in memory for the same queries."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.query import Result
+from server_helpers import KK, REPO, running_server
+
+from kg import default_sources, run_query
+from kg.cache import load_inferred
+from kg.loading import load_graph
+from kg.queries import sparql
+from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, OxigraphStore
+
+pytest.importorskip("pyoxigraph")
+
+pytestmark = pytest.mark.realdata
+
+SOURCES = default_sources()
+QUERIES = REPO / "queries"
+KKO = "https://w3id.org/kazkgz/ontology#"
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+STATES = """PREFIX kko: <https://w3id.org/kazkgz/ontology#>
+SELECT ?state WHERE { ?state a kko:State } ORDER BY ?state"""
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An Oxigraph folder holding the asserted graph and the OWL RL additions."""
+    folder = tmp_path_factory.mktemp("oxigraph") / "store"
+    store = OxigraphStore(folder)
+    store.replace(ASSERTED_GRAPH, load_graph(paths=SOURCES))
+    store.replace(INFERRED_GRAPH, load_inferred(paths=SOURCES))
+    store.close()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, store_dir: Path):
+    options = ("--workers", "2", "--store", "oxigraph", "--path", str(store_dir))
+    env = {"KG_QUERIES_DIR": str(QUERIES)}
+    with running_server(tmp_path_factory.mktemp("serve"), *options, env=env) as running:
+        yield running
+
+
+def _rows(answer: httpx.Response) -> set[tuple[object, ...]]:
+    assert answer.status_code == 200, answer.text
+    return {tuple(row) for row in Result.parse(io.BytesIO(answer.content), format="json")}
+
+
+def test_saved_query_runs_on_the_store(server) -> None:
+    answer = httpx.get(f"{server.url}/queries/diplomatic-relations", timeout=30)
+    rows = _rows(answer)
+    paths = type(SOURCES)(**{**SOURCES.__dict__, "queries_dir": QUERIES})
+    assert rows == {tuple(r) for r in run_query("diplomatic-relations", paths=paths).terms()}
+    assert Literal("1992-10-15", datatype=XSD_DATE) in {row[3] for row in rows}
+
+
+def test_inferred_saved_query_runs_on_the_closure(server) -> None:
+    answer = httpx.get(f"{server.url}/queries/heads-of-state", timeout=30)
+    rows = _rows(answer)
+    paths = type(SOURCES)(**{**SOURCES.__dict__, "queries_dir": QUERIES})
+    expected = {tuple(r) for r in run_query("heads-of-state", paths=paths).terms()}
+    assert expected
+    assert rows == expected
+
+
+def test_ad_hoc_select(server) -> None:
+    answer = httpx.get(f"{server.url}/sparql", params={"query": STATES}, timeout=30)
+    rows = _rows(answer)
+    assert rows == {tuple(r) for r in sparql(STATES, paths=SOURCES).terms()}
+    assert (URIRef(KK + "kazakhstan"),) in rows
+
+
+def test_ad_hoc_inferred(server) -> None:
+    query = (QUERIES / "heads-of-state.rq").read_text(encoding="utf-8")
+    asserted = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
+    assert asserted == set()  # the class is only inferred
+    params = {"query": query, "inferred": "true"}
+    rows = _rows(httpx.get(f"{server.url}/sparql", params=params, timeout=30))
+    expected = {tuple(r) for r in sparql(query, inferred=True, paths=SOURCES).terms()}
+    assert expected
+    assert rows == expected
+
+
+def test_safety_checks_still_apply(server) -> None:
+    update = httpx.post(f"{server.url}/sparql", data={"update": "CLEAR ALL", "query": "CLEAR ALL"})
+    assert update.status_code == 403
+    service = "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"
+    assert httpx.get(f"{server.url}/sparql", params={"query": service}).status_code == 403
+
+
+def test_named_graphs_are_served_from_memory(server) -> None:
+    query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/kazkgz/graph/shapes> WHERE { ?s ?p ?o }"
+    rows = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
+    assert next(iter(rows))[0].toPython() > 0
+
+
+def test_the_default_dataset_is_the_stores(tmp_path: Path) -> None:
+    """A store holding one state only: the answers come from it, not from the project's files."""
+    one = Graph().add((URIRef(KK + "somewhere"), RDF.type, URIRef(KKO + "State")))
+    store = OxigraphStore(tmp_path / "store")
+    store.replace(ASSERTED_GRAPH, one)
+    store.close()
+    options = ("--workers", "1", "--store", "oxigraph", "--path", str(tmp_path / "store"))
+    with running_server(tmp_path, *options) as running:
+        answer = httpx.get(f"{running.url}/sparql", params={"query": STATES}, timeout=30)
+    assert _rows(answer) == {(URIRef(KK + "somewhere"),)}
+
+
+@pytest.mark.parametrize("options", [("--path", "{missing}"), ("--path", "{empty}"), ()])
+def test_bad_path_is_a_usage_error(tmp_path: Path, options: tuple[str, ...]) -> None:
+    (tmp_path / "empty").mkdir()
+    folders = {"missing": tmp_path / "missing", "empty": tmp_path / "empty"}
+    argv = [sys.executable, "-m", "kg", "serve", "--port", "0", "--store", "oxigraph"]
+    argv += [o.format(**folders) for o in options]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Oxigraph" in done.stderr or "--path" in done.stderr
