@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import pickle
 import stat
@@ -26,10 +25,10 @@ from rdflib import Graph
 
 from kg.atomic import atomic_write_bytes
 from kg.errors import UsageError
+from kg.keys import cache_dir, cache_key
 from kg.loading import load_graph
 from kg.namespaces import bind_prefixes
 from kg.paths import Sources, default_sources
-from kg.versions import package_version
 
 __all__ = [
     "Closure",
@@ -40,34 +39,7 @@ __all__ = [
     "reason_files",
 ]
 
-_CACHE_FORMAT = "kazkgz-closure-1"
 _ASSERTED_FORMAT = f"kazkgz-asserted-1-pickle{pickle.HIGHEST_PROTOCOL}-py{sys.version_info[:2]}"
-
-
-def cache_dir() -> Path:
-    """Where closures are cached: ``$KG_CACHE_DIR`` or ``~/.cache/kazkgz``."""
-    configured = os.environ.get("KG_CACHE_DIR")
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "kazkgz"
-
-
-def cache_key(
-    files: Iterable[Path],
-    kind: str = _CACHE_FORMAT,
-    libraries: Iterable[str] = ("kazkgz", "rdflib", "owlrl"),
-) -> str:
-    """SHA-256 over ``kind``, the versions of ``libraries`` and the files' bytes (by default:
-    the closure's key, with kazkgz, rdflib and owlrl)."""
-    digest = hashlib.sha256(kind.encode())
-    for name in libraries:
-        digest.update(f"\0{name}={package_version(name)}".encode())
-    for file in files:
-        try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {file}: {exc.strerror or exc}") from exc
-        digest.update(f"\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

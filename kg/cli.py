@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 
 from kg.lazy import lazy_module
 
-if TYPE_CHECKING:  # imported on first use, so that `kg query` never loads pyshacl or owlrl
+if TYPE_CHECKING:  # imported on first use: `kg query` never loads pyshacl or owlrl, and
+    # answers from the cache without loading rdflib
     from kg import (
         cache,
         counts,
         loading,
+        namespaces,
         provenance,
         publish,
         queries,
@@ -29,26 +31,16 @@ if TYPE_CHECKING:  # imported on first use, so that `kg query` never loads pysha
         stores,
         validation,
     )
-else:
-    cache, counts, loading, provenance, publish, queries, serialization, stores, validation = (
-        lazy_module(f"kg.{name}")
-        for name in (
-            "cache",
-            "counts",
-            "loading",
-            "provenance",
-            "publish",
-            "queries",
-            "serialization",
-            "stores",
-            "validation",
-        )
-    )
+    from kg.results import QueryResult
+else:  # stand-ins that import each module on first attribute access
+    _LAZY = "cache counts loading namespaces provenance publish queries serialization stores "
+    _LAZY += "validation"
+    globals().update({name: lazy_module(f"kg.{name}") for name in _LAZY.split()})
+from kg import answers
+from kg.constants import ASSERTED_GRAPH, EXPORT_FORMATS, INFERRED_GRAPH, RESULT_FORMATS
 from kg.errors import KgError, UsageError
-from kg.namespaces import compact
 from kg.paths import default_sources
 from kg.progress import Progress
-from kg.results import RESULT_FORMATS, QueryResult
 from kg.versions import library_versions
 
 __all__ = ["main"]
@@ -66,8 +58,31 @@ def _err(text: str) -> None:
     sys.stderr.write(f"kg: {text}\n")
 
 
-def _print_result(result: QueryResult, fmt: str) -> None:
-    _out(result.table() if fmt == "table" else result.serialize(fmt))
+def _render(result: QueryResult, fmt: str) -> str:
+    return result.table() if fmt == "table" else result.serialize(fmt)
+
+
+def _answer(
+    args: argparse.Namespace,
+    query: str | None,
+    inputs: Sequence[Path],
+    request: dict[str, object],
+    run: Callable[[], QueryResult],
+) -> None:
+    """Print the answer of ``run()``. On the project's files in memory it goes through the
+    answer cache (see :mod:`kg.answers`), keyed by ``request`` and the ``inputs`` files, unless
+    --no-cache, or ``query`` (its text; None if unreadable) may change from run to run."""
+
+    def compute() -> str:
+        with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
+            return _render(run(), args.format)
+
+    cacheable = args.store == "memory" and not args.endpoint and not args.no_cache
+    if not cacheable or query is None or not answers.repeatable(query):
+        _out(compute())
+        return
+    request |= {"inferred": args.inferred, "format": args.format}
+    _out(answers.answer(inputs, request, compute))
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -169,12 +184,20 @@ def _store(args: argparse.Namespace, read_only: bool = True) -> stores.Store | N
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    store = _store(args)
-    with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
-        result = queries.run_query(
-            args.name, _params(args.param), inferred=args.inferred, store=store
-        )
-    _print_result(result, args.format)
+    params = _params(args.param)
+    sources = default_sources()
+    query_file = (sources.queries_dir or Path()) / f"{args.name}.rq"
+    try:
+        text = None if "/" in args.name or "\\" in args.name else query_file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None  # run_query says what is wrong
+    _answer(
+        args,
+        text,
+        [*sources.graph_files(), query_file],
+        {"command": "query", "name": args.name, "params": params},
+        lambda: queries.run_query(args.name, params, inferred=args.inferred, store=_store(args)),
+    )
     return EXIT_OK
 
 
@@ -192,9 +215,13 @@ def _query_text(arg: str) -> str:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     text = _query_text(args.query)
-    with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
-        result = queries.sparql(text, inferred=args.inferred, store=_store(args))
-    _print_result(result, args.format)
+    _answer(
+        args,
+        text,
+        default_sources().graph_files(),
+        {"command": "sparql", "query": text},
+        lambda: queries.sparql(text, inferred=args.inferred, store=_store(args)),
+    )
     return EXIT_OK
 
 
@@ -244,12 +271,12 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def cmd_source(args: argparse.Namespace) -> int:
     found = provenance.source(args.node)
-    title = compact(f"<{found.node}>").strip("<>")
+    title = namespaces.compact(f"<{found.node}>").strip("<>")
     _out(f"{title}" + (f"  ({found.label})" if found.label else ""))
     if not found.evidence:
         _out("  no excerpt of the article is linked to this node (kko:evidence)")
     for ev in found.evidence:
-        _out(f"  {compact(str(ev.excerpt))}")
+        _out(f"  {namespaces.compact(str(ev.excerpt))}")
         _out(f"    quote:    {ev.exact}")
         check = "" if ev.verified else "  (the offsets do NOT select this quote)"
         _out(f"    offsets:  [{ev.start}, {ev.end}){check}")
@@ -266,7 +293,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "entities": found.entities,
             "excerpts": found.excerpts,
             "nodes_with_evidence": found.nodes_with_evidence,
-            "entities_by_class": {compact(str(c)): n for c, n in found.entities_by_class},
+            "entities_by_class": {
+                namespaces.compact(str(c)): n for c, n in found.entities_by_class
+            },
         }
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -276,7 +305,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out(f"nodes with evidence:  {found.nodes_with_evidence}")
     _out("entities by class:")
     for cls, count in found.entities_by_class:
-        _out(f"  {count:5d}  {compact(str(cls))}")
+        _out(f"  {count:5d}  {namespaces.compact(str(cls))}")
     return EXIT_OK
 
 
@@ -341,7 +370,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="write the inferred triples to this file")
     p.add_argument(
         "--format",
-        choices=list(serialization.EXPORT_FORMATS),
+        choices=list(EXPORT_FORMATS),
         default="ttl",
         help="format of --output (default: ttl)",
     )
@@ -374,7 +403,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, "serialise the asserted graph")
     p.add_argument(
         "--format",
-        choices=list(serialization.EXPORT_FORMATS),
+        choices=list(EXPORT_FORMATS),
         required=True,
         help="ttl (Turtle), nt (N-Triples), jsonld (JSON-LD) or xml (RDF/XML)",
     )
@@ -444,11 +473,11 @@ def _store_options(p: argparse.ArgumentParser, push: bool = False) -> None:
         "--graph",
         metavar="IRI",
         help="one named graph that holds everything (default: the named graphs "
-        f"{stores.ASSERTED_GRAPH} and {stores.INFERRED_GRAPH}; 'default': the endpoint's "
+        f"{ASSERTED_GRAPH} and {INFERRED_GRAPH}; 'default': the endpoint's "
         "default graph)"
         if not push
         else "load everything into this one named graph (default: "
-        f"{stores.ASSERTED_GRAPH} and {stores.INFERRED_GRAPH})",
+        f"{ASSERTED_GRAPH} and {INFERRED_GRAPH})",
     )
     p.add_argument("--user", help="user name for the endpoint (HTTP Basic, or --digest)")
     p.add_argument("--password", help="password for the endpoint")
@@ -474,6 +503,12 @@ def _query_options(p: argparse.ArgumentParser) -> None:
         choices=["table", *RESULT_FORMATS],
         default="table",
         help="table for people (default); json, csv, tsv, xml: SPARQL 1.1 results formats",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run the query even if its answer is cached (the answer cache is used only on "
+        "the project's files in memory, and is keyed by every input)",
     )
 
 

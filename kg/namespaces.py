@@ -6,11 +6,11 @@ import re
 
 from rdflib import Graph, Namespace, URIRef
 
+from kg.constants import BASE
 from kg.errors import NodeNotFoundError
 
-__all__ = ["KK", "KKO", "KKS", "OA", "PREFIXES", "bind_prefixes", "compact", "expand_node"]
+__all__ = ["BASE", "KK", "KKO", "KKS", "OA", "PREFIXES", "bind_prefixes", "compact", "expand_node"]
 
-BASE = "https://w3id.org/kazkgz/"
 KK = Namespace(BASE + "id/")
 KKO = Namespace(BASE + "ontology#")
 KKS = Namespace(BASE + "shapes#")

@@ -9,11 +9,10 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
+from kg.constants import RESULT_FORMATS
 from kg.errors import UsageError
 
 __all__ = ["RESULT_FORMATS", "QueryResult"]
-
-RESULT_FORMATS = ("json", "csv", "tsv", "xml")
 
 
 def _python(term: Any) -> Any:

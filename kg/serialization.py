@@ -9,18 +9,11 @@ from typing import Any
 from rdflib import Graph
 
 from kg.atomic import atomic_write_bytes
+from kg.constants import EXPORT_FORMATS
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, bind_prefixes
 
 __all__ = ["EXPORT_FORMATS", "export", "serialize"]
-
-# our format name -> (rdflib format, file extension)
-EXPORT_FORMATS: dict[str, tuple[str, str]] = {
-    "ttl": ("turtle", "ttl"),
-    "nt": ("nt", "nt"),
-    "jsonld": ("json-ld", "jsonld"),
-    "xml": ("xml", "rdf"),
-}
 
 
 def serialize(graph: Graph, format: str) -> bytes:

@@ -164,6 +164,77 @@ def test_query_inferred_flag(kg) -> None:
     assert "kk:japarov" in proc.stdout
 
 
+def _answers(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / "answers").glob("*.answer"))
+
+
+def test_query_answer_is_cached_and_follows_every_input(kg, tmp_path: Path) -> None:
+    home = copy_project(tmp_path)
+    row = "kk:diplomatic-relations  1992-10-15"
+    assert kg("query", "diplomatic-relations", home=home).stdout.splitlines()[2] == row
+    assert len(_answers(tmp_path)) == 1
+    for entry in _answers(tmp_path):  # a planted entry is what a second run prints
+        entry.write_text("from the cache\n", encoding="utf-8")
+    assert kg("query", "diplomatic-relations", home=home).stdout == "from the cache\n"
+    assert (
+        kg("query", "diplomatic-relations", "--no-cache", home=home).stdout.splitlines()[2] == row
+    )
+    assert kg(
+        "query", "diplomatic-relations", "--format", "csv", home=home
+    ).stdout.splitlines() == [
+        "relation,date",
+        f"{KK}diplomatic-relations,1992-10-15",
+    ]
+    article = home / "graph" / "article.ttl"
+    article.write_text(article.read_text(encoding="utf-8").replace("1992-10-15", "1992-10-16"))
+    changed = kg("query", "diplomatic-relations", home=home).stdout.splitlines()
+    assert changed[2] == "kk:diplomatic-relations  1992-10-16"
+    query = home / "queries" / "diplomatic-relations.rq"
+    query.write_text(query.read_text(encoding="utf-8") + "LIMIT 0\n", encoding="utf-8")
+    assert kg("query", "diplomatic-relations", home=home).stdout.splitlines()[-1] == "(0 rows)"
+
+
+def test_query_answers_are_cached_per_parameter_and_format(kg, tmp_path: Path) -> None:
+    for _ in range(2):
+        english = kg("query", "find-by-label", "-p", "label=Kazakhstan", "--format", "csv")
+        chinese = kg("query", "find-by-label", "-p", "label=扎帕罗夫", "--inferred")
+        assert english.stdout.splitlines() == ["node,lang", f"{KK}kazakhstan,en"]
+        assert "kk:japarov" in chinese.stdout
+    assert len(_answers(tmp_path)) == 2
+    assert kg("sparql", "ASK { ?s ?p ?o }").stdout.strip() == "yes"
+    assert len(_answers(tmp_path)) == 3
+
+
+def test_answers_that_change_from_run_to_run_are_not_cached(kg, tmp_path: Path) -> None:
+    text = "SELECT (STRUUID() AS ?u) WHERE {}"
+    first, second = (kg("sparql", text, "--format", "csv").stdout for _ in range(2))
+    assert first.splitlines()[0] == "u"
+    assert first != second
+    assert _answers(tmp_path) == []
+
+
+def test_errors_are_not_cached(kg, tmp_path: Path) -> None:
+    for _ in range(2):
+        assert kg("query", "nope").returncode == 2
+        assert kg("query", "established-in-year", "-p", "year=abc").returncode == 2
+    assert _answers(tmp_path) == []
+
+
+def test_a_cached_answer_is_printed_without_loading_rdflib(kg, tmp_path: Path) -> None:
+    assert kg("query", "diplomatic-relations").returncode == 0
+    env = {**os.environ, "KG_HOME": str(PROJECT), "KG_CACHE_DIR": str(tmp_path / "cache")}
+    script = (
+        "import sys; from kg.cli import main; code = main(['query', 'diplomatic-relations']); "
+        "heavy = ('rdflib', 'pyshacl', 'owlrl'); "
+        "print(code, sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    assert proc.stdout.splitlines()[2] == "kk:diplomatic-relations  1992-10-15"
+    assert proc.stdout.splitlines()[-1] == "0 []"
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

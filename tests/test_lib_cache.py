@@ -9,7 +9,7 @@ from lib_helpers import copy_project
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg import cache, load_inferred, reasoning
+from kg import cache, keys, load_inferred, reasoning
 from kg.paths import default_sources
 
 
@@ -52,7 +52,7 @@ def test_library_version_is_part_of_the_key(
 ) -> None:
     files = default_sources(copy_project(tmp_path)).graph_files()
     key = cache.cache_key(files)
-    monkeypatch.setattr(cache, "package_version", lambda name: "99.0")
+    monkeypatch.setattr(keys, "package_version", lambda name: "99.0")
     assert cache.cache_key(files) != key
 
 

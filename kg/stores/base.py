@@ -17,8 +17,9 @@ from rdflib import Graph
 from rdflib.query import Result
 from rdflib.term import Node
 
+from kg.constants import ASSERTED_GRAPH, GRAPHS, INFERRED_GRAPH
 from kg.errors import SparqlSyntaxError
-from kg.namespaces import BASE, PREFIXES, bind_prefixes
+from kg.namespaces import PREFIXES, bind_prefixes
 from kg.results import QueryResult
 
 __all__ = [
@@ -33,9 +34,6 @@ __all__ = [
     "result_from_json",
 ]
 
-ASSERTED_GRAPH = BASE + "graph/asserted"
-INFERRED_GRAPH = BASE + "graph/inferred"
-GRAPHS = {"asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH}
 
 #: what a store loads: an rdflib graph, or files (Turtle, N-Triples, RDF/XML by extension)
 Data = Graph | Path | str | Sequence[Path | str]
