@@ -23,48 +23,18 @@ only, without the noise listed there.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import OWL, XSD, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from kg.fast_reasoning import apply_chains, plain, property_chains
 from kg.namespaces import KK
 from kg.reasoning import is_noise
 
 __all__ = ["instance_triples", "reasonable_inferred"]
 
 Triple = tuple[Node, Node, Node]
-
-
-def _plain(node: Node) -> Node:
-    if isinstance(node, Literal) and node.datatype == XSD.string and node.language is None:
-        return Literal(str(node))
-    return node
-
-
-def _chains(graph: Graph) -> list[tuple[Node, list[Node]]]:
-    return [
-        (prop, list(Collection(graph, chain)))
-        for prop, chain in graph.subject_objects(OWL.propertyChainAxiom)
-    ]
-
-
-def _apply_chains(triples: set[Triple], chains: list[tuple[Node, list[Node]]]) -> set[Triple]:
-    by_property: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
-    wanted = {p for _, chain in chains for p in chain}
-    for s, p, o in triples:
-        if p in wanted:
-            by_property[p][s].add(o)
-    found: set[Triple] = set()
-    for prop, chain in chains:
-        pairs = {(s, o) for s, objects in by_property[chain[0]].items() for o in objects}
-        for step in chain[1:]:
-            follow = by_property[step]
-            pairs = {(s, o2) for s, o in pairs for o2 in follow.get(o, ())}
-        found |= {(s, prop, o) for s, o in pairs}
-    return found - triples
 
 
 def _reasonable(triples: Iterable[Triple]) -> set[Triple]:
@@ -74,17 +44,17 @@ def _reasonable(triples: Iterable[Triple]) -> set[Triple]:
     graph.store.addN((s, p, o, graph) for s, p, o in triples)
     reasoner = reasonable.PyReasoner()
     reasoner.from_graph(graph)
-    return {(_plain(s), p, _plain(o)) for s, p, o in reasoner.reason()}
+    return {(plain(s), p, plain(o)) for s, p, o in reasoner.reason()}
 
 
 def reasonable_inferred(graph: Graph) -> Graph:
     """The triples that the OWL RL closure of ``graph`` adds, by ``reasonable`` completed with
     property chains (see the module documentation), filtered as kg.reasoning filters owlrl's."""
-    asserted = {(_plain(s), p, _plain(o)) for s, p, o in graph}
-    chains = _chains(graph)
+    asserted = {(plain(s), p, plain(o)) for s, p, o in graph}
+    chains = property_chains(graph)
     closed = _reasonable(asserted)
     while True:
-        extra = _apply_chains(closed, chains)
+        extra = apply_chains(closed, chains)
         if not extra:
             break
         closed = _reasonable(closed | extra)
@@ -100,4 +70,4 @@ def instance_triples(graph: Graph) -> set[Triple]:
     (about classes, properties and class expressions of the ontologies we reuse) are owlrl's
     alone: reasonable does not apply rules such as scm-dom2 or scm-eqc to blank class
     expressions."""
-    return {(s, p, _plain(o)) for s, p, o in graph if isinstance(s, URIRef) and s.startswith(KK)}
+    return {(s, p, plain(o)) for s, p, o in graph if isinstance(s, URIRef) and s.startswith(KK)}

@@ -24,8 +24,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.atomic import atomic_write_bytes
+from kg.engines import resolve_engine
 from kg.errors import UsageError
-from kg.keys import cache_dir, cache_key
+from kg.keys import CLOSURE_KIND, cache_dir, cache_key
 from kg.loading import load_graph
 from kg.namespaces import bind_prefixes
 from kg.paths import Sources, default_sources
@@ -44,36 +45,44 @@ _ASSERTED_FORMAT = f"kazkgz-asserted-1-pickle{pickle.HIGHEST_PROTOCOL}-py{sys.ve
 
 @dataclass(frozen=True)
 class Closure:
-    """The inferred triples of some input files, and whether they came from the cache."""
+    """The inferred triples of some input files, the engine that computed them, and whether
+    they came from the cache."""
 
     inferred: Graph
     from_cache: bool
     key: str
     path: Path | None
+    engine: str
 
 
 def reason_files(
-    files: Iterable[Path], directory: Path | None = None, use_cache: bool = True
+    files: Iterable[Path],
+    directory: Path | None = None,
+    use_cache: bool = True,
+    engine: str | None = None,
+    asserted: Graph | None = None,
 ) -> Closure:
-    """Load ``files``, reason over them (see :func:`kg.reasoning.reason`) and cache the
-    inferred triples; a second call with the same inputs loads them from the cache."""
+    """Load ``files`` (or take ``asserted``, their parsed union), reason over them with
+    ``engine`` (see :func:`kg.reasoning.reason`) and cache the inferred triples; a second call
+    with the same inputs and engine loads them from the cache."""
     files = [Path(f) for f in files]
-    key = cache_key(files)
+    engine = resolve_engine(engine)
+    key = cache_key(files, f"{CLOSURE_KIND}\0{engine}")
     entry = (directory or cache_dir()) / f"closure-{key}.nt"
     if use_cache and entry.is_file():
         inferred = bind_prefixes(Graph())
         inferred.parse(entry, format="nt")
-        return Closure(inferred, True, key, entry)
+        return Closure(inferred, True, key, entry, engine)
     from kg import reasoning  # owlrl is imported only when a closure is computed
 
-    inferred = reasoning.reason(load_graph(paths=files))
+    inferred = reasoning.reason(load_graph(paths=files) if asserted is None else asserted, engine)
     if not use_cache:
-        return Closure(inferred, False, key, None)
+        return Closure(inferred, False, key, None, engine)
     try:
         atomic_write_bytes(entry, inferred.serialize(format="nt", encoding="utf-8"))
     except OSError:  # a read-only home still reasons, just without a cache
-        return Closure(inferred, False, key, None)
-    return Closure(inferred, False, key, entry)
+        return Closure(inferred, False, key, None, engine)
+    return Closure(inferred, False, key, entry, engine)
 
 
 def load_inferred(

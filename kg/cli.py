@@ -38,6 +38,7 @@ else:  # stand-ins that import each module on first attribute access
     globals().update({name: lazy_module(f"kg.{name}") for name in _LAZY.split()})
 from kg import answers
 from kg.constants import ASSERTED_GRAPH, EXPORT_FORMATS, INFERRED_GRAPH, RESULT_FORMATS
+from kg.engines import ENGINES
 from kg.errors import KgError, UsageError
 from kg.paths import default_sources
 from kg.progress import Progress
@@ -124,11 +125,11 @@ def cmd_reason(args: argparse.Namespace) -> int:
         raise UsageError("no ontology or graph files found (set KG_HOME to the project root)")
     started = time.monotonic()
     with Progress("reasoning", quiet=args.quiet):
-        closure = cache.reason_files(files, use_cache=not args.no_cache)
+        closure = cache.reason_files(files, use_cache=not args.no_cache, engine=args.reasoner)
     elapsed = time.monotonic() - started
     if args.output:
         serialization.export(closure.inferred, args.format, args.output)
-    origin = "loaded from the cache" if closure.from_cache else "computed"
+    origin = "loaded from the cache" if closure.from_cache else f"computed by {closure.engine}"
     _out(f"{len(closure.inferred)} inferred triples ({origin} in {elapsed:.2f} s)")
     return EXIT_OK
 
@@ -240,7 +241,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     with Progress("building", quiet=args.quiet) as progress:
-        report = publish.build(args.out, progress=progress.step)
+        report = publish.build(args.out, progress=progress.step, engine=args.reasoner)
     counts = {s: sum(r.severity == s for r in report.validation.results) for s in _SEVERITIES}
     _out(
         f"validation: conforms ({counts['Warning']} warnings, {counts['Info']} notes: "
@@ -366,6 +367,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("reason", cmd_reason, "compute (or load from the cache) the OWL RL closure")
     p.add_argument("--no-cache", action="store_true", help="recompute, ignoring the cache")
+    _reasoner_option(p)
     p.add_argument("--reference", action="store_true", help="include the reference layer")
     p.add_argument("-o", "--output", type=Path, help="write the inferred triples to this file")
     p.add_argument(
@@ -421,6 +423,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", type=Path, default=Path("dist"), help="output directory (default: dist)"
     )
+    _reasoner_option(p)
 
     p = command(
         "push",
@@ -489,6 +492,15 @@ def _store_options(p: argparse.ArgumentParser, push: bool = False) -> None:
             metavar="URL",
             help="the endpoint's SPARQL Update URL, for the swap (default: --endpoint)",
         )
+
+
+def _reasoner_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--reasoner",
+        choices=ENGINES,
+        help="fast: owlrl on the schema, reasonable on everything (the default when reasonable "
+        "is installed); owlrl: owlrl alone, the reference (default: $KG_REASONER if set)",
+    )
 
 
 def _query_options(p: argparse.ArgumentParser) -> None:

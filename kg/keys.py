@@ -15,7 +15,7 @@ __all__ = ["CLOSURE_KIND", "CLOSURE_LIBRARIES", "cache_dir", "cache_key"]
 
 CLOSURE_KIND = "kazkgz-closure-1"
 #: the libraries whose versions a reasoned closure (and anything computed from it) depends on
-CLOSURE_LIBRARIES = ("kazkgz", "rdflib", "owlrl")
+CLOSURE_LIBRARIES = ("kazkgz", "rdflib", "owlrl", "reasonable")
 
 
 def cache_dir() -> Path:

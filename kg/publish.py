@@ -112,9 +112,11 @@ def build(
     out_dir: Path | str = "dist",
     paths: Sources | None = None,
     progress: Callable[[str], None] | None = None,
+    engine: str | None = None,
 ) -> BuildReport:
-    """Validate, reason, run the checks; if all pass, write the asserted, inferred and
-    reference graphs in every format, ``void.ttl`` and ``SHA256SUMS`` into ``out_dir``.
+    """Validate, reason (with ``engine``: see :mod:`kg.engines`), run the checks; if all pass,
+    write the asserted, inferred and reference graphs in every format, ``void.ttl`` and
+    ``SHA256SUMS`` into ``out_dir``.
 
     Raises :class:`ValidationFailed` (non-conforming data or a failed check) or
     :class:`~kg.errors.InconsistencyError` before writing anything."""
@@ -132,7 +134,7 @@ def build(
             [str(r) for r in report.violations],
         )
     say("reasoning")
-    closure = reason_files(sources.graph_files())
+    closure = reason_files(sources.graph_files(), engine=engine, asserted=asserted)
     inferred = closure.inferred
     say("running checks")
     checks = run_checks(sources, asserted=asserted, inferred=asserted + inferred)

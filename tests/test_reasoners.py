@@ -66,7 +66,7 @@ def inferred(published: Path) -> dict[str, set[Triple]]:  # noqa: F811
     graph = Graph().parse(published / "asserted.nt", format="nt")
     asserted = {_term(t) for t in graph}
     started = time.perf_counter()
-    by_owlrl = {_term(t) for t in reason(graph)}
+    by_owlrl = {_term(t) for t in reason(graph, "owlrl")}
     owlrl_time = time.perf_counter() - started
     started = time.perf_counter()
     reasoner = reasonable.PyReasoner()
