@@ -41,10 +41,12 @@ BASELINES = {
     "load-oxigraph": "parse-rdflib",
     "validate-kg": "validate-pyshacl",
     "reason-reasonable": "reason-owlrl",
+    "reason-fast": "reason-owlrl",
     "queries-oxigraph": "queries-rdflib",
     "export-oxigraph": "export-rdflib",
     "kg-query-warm": "query-naive",
     "kg-query-rerun": "query-naive",
+    "kg-build-cold": "kg-build-cold-owlrl",
 }
 STEPS = [
     "parse-rdflib",
@@ -52,6 +54,7 @@ STEPS = [
     "validate-pyshacl",
     "validate-kg",
     "reason-owlrl",
+    "reason-fast",
     "reason-reasonable",
     "queries-rdflib",
     "queries-oxigraph",
@@ -68,7 +71,7 @@ sources = default_sources()
 graph = Graph()
 for file in sources.graph_files():
     graph.parse(file, format="turtle")
-graph += reason(graph)
+graph += reason(graph, "owlrl")
 query = get_query(sys.argv[1])
 rows = list(graph.query(query.text, initBindings=bind_parameters(query, None)))
 print(len(rows))
@@ -229,6 +232,7 @@ def run(
                 )
             if scale == 1:
                 figures += _whole_process_figures(work, repeat, quick)
+                figures += _build_figures(work, repeat, quick)
             # after each size, so that a run stopped later still leaves its figures
             results = _write(figures, skipped, sizes, repeat, budget, quick, out, seed)
     finally:
@@ -312,6 +316,26 @@ def _whole_process_figures(work: Path, repeat: int, quick: bool) -> list[dict[st
     ]
 
 
+def _build_figures(work: Path, repeat: int, quick: bool) -> list[dict[str, Any]]:
+    """``kg build`` of the article as a whole process: cold (an empty cache each time) with the
+    default (fast) engine and with owlrl, interleaved, and warm (inputs unchanged)."""
+    build = [sys.executable, "-m", "kg", "-q", "build", "--out", str(work / "dist")]
+    runs: dict[str, list[dict[str, Any]]] = {"fast": [], "owlrl": [], "warm": []}
+    for number in range(1 if quick else max(repeat, 5)):
+        for engine in ("fast", "owlrl"):
+            cache = work / f"build-cache-{engine}-{number}"
+            env = {**os.environ, "KG_CACHE_DIR": str(cache), "KG_REASONER": engine}
+            env.pop("KG_HOME", None)
+            runs[engine].append(_process(build, env, 300))
+        runs["warm"].append(_process(build, env, 300))  # the owlrl run's cache is now full
+    triples = _asserted_triples()
+    return [
+        _figure("kg-build-cold-owlrl", 1, triples, runs["owlrl"]),
+        _figure("kg-build-cold", 1, triples, runs["fast"]),
+        _figure("kg-build-warm", 1, triples, runs["warm"]),
+    ]
+
+
 def _asserted_triples() -> int:
     from kg.loading import load_graph
 
@@ -354,8 +378,9 @@ def _checks(figures: list[dict[str, Any]]) -> dict[str, Any]:
                 if figure["produced"]["rows"].get(name) != n
             }
             checks[f"queries x{scale}: row counts that differ, rdflib vs Oxigraph"] = differ
-        if figure["step"] == "reason-reasonable" and ("reason-owlrl", scale) in by_key:
-            checks[f"reason x{scale}: owlrl and completed reasonable, inferred triples"] = [
+        engines = {"reason-reasonable": "completed reasonable", "reason-fast": "kg's fast engine"}
+        if figure["step"] in engines and ("reason-owlrl", scale) in by_key:
+            checks[f"reason x{scale}: owlrl and {engines[figure['step']]}, inferred triples"] = [
                 by_key[("reason-owlrl", scale)]["produced"]["inferred"],
                 figure["produced"]["inferred"],
             ]

@@ -116,7 +116,14 @@ def _reason_owlrl(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, 
     from kg.reasoning import reason
 
     graph = _rdflib_graph(data)
-    return None, lambda _: {"inferred": len(reason(graph))}
+    return None, lambda _: {"inferred": len(reason(graph, "owlrl"))}
+
+
+def _reason_fast(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
+    from kg.reasoning import reason
+
+    graph = _rdflib_graph(data)
+    return None, lambda _: {"inferred": len(reason(graph, "fast"))}
 
 
 def _reason_reasonable(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
@@ -190,6 +197,7 @@ STEPS: dict[str, Callable[[Path], tuple[Prepared, Callable[[Prepared], dict[str,
     "validate-pyshacl": _validate_stock,
     "validate-kg": _validate_kg,
     "reason-owlrl": _reason_owlrl,
+    "reason-fast": _reason_fast,
     "reason-reasonable": _reason_reasonable,
     "queries-rdflib": _queries_rdflib,
     "queries-oxigraph": _queries_oxigraph,

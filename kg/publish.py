@@ -12,14 +12,15 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID
 
-from kg.atomic import atomic_write_text
+from kg.atomic import atomic_write_bytes, atomic_write_text
 from kg.cache import reason_files
 from kg.checks import CheckResult, run_checks
-from kg.errors import ValidationFailed
+from kg.errors import InconsistencyError, ValidationFailed
 from kg.loading import load_graph
 from kg.namespaces import BASE, KK, bind_prefixes
+from kg.parallel import start
 from kg.paths import Sources, default_sources
-from kg.serialization import EXPORT_FORMATS, export
+from kg.serialization import EXPORT_FORMATS, serialize
 from kg.validation import ValidationReport, validate
 from kg.versions import library_versions
 
@@ -108,6 +109,23 @@ def _sha256sums(files: list[Path], out_dir: Path) -> Path:
     return atomic_write_text(out_dir / "SHA256SUMS", "\n".join(lines) + "\n")
 
 
+def _require_conformance(report: ValidationReport) -> None:
+    if not report.conforms:
+        raise ValidationFailed(
+            f"the data does not conform to the shapes ({len(report.violations)} violations)",
+            [str(r) for r in report.violations],
+        )
+
+
+def _render(graphs: dict[str, Graph]) -> dict[str, bytes]:
+    """File name → bytes, for each graph in each export format."""
+    return {
+        f"{name}.{ext}": serialize(graph, fmt)
+        for name, graph in graphs.items()
+        for fmt, (_rdflib_format, ext) in EXPORT_FORMATS.items()
+    }
+
+
 def build(
     out_dir: Path | str = "dist",
     paths: Sources | None = None,
@@ -126,15 +144,18 @@ def build(
     say("loading")
     asserted = load_graph(paths=sources.graph_files())
     reference = load_graph(paths=sources.reference)
+    published = {"asserted": asserted} | ({"reference": reference} if sources.reference else {})
     say("validating")
-    report = validate(paths=sources)
-    if not report.conforms:
-        raise ValidationFailed(
-            f"the data does not conform to the shapes ({len(report.violations)} violations)",
-            [str(r) for r in report.violations],
-        )
+    # apart, while this process reasons: validate, and render the graphs already known
+    side = start(lambda: (validate(paths=sources), _render(published)))
     say("reasoning")
-    closure = reason_files(sources.graph_files(), engine=engine, asserted=asserted)
+    try:
+        closure = reason_files(sources.graph_files(), engine=engine, asserted=asserted)
+    except InconsistencyError:
+        _require_conformance(side()[0])  # non-conforming data is reported first
+        raise
+    report, rendered = side()
+    _require_conformance(report)
     inferred = closure.inferred
     say("running checks")
     checks = run_checks(sources, asserted=asserted, inferred=asserted + inferred)
@@ -145,13 +166,9 @@ def build(
             [f"{c.name}: {len(c.rows)} row(s): {c.summary}" for c in failed],
         )
     say("writing artefacts")
-    graphs = {"asserted": asserted, "inferred": inferred}
-    if sources.reference:
-        graphs["reference"] = reference
-    written: list[Path] = []
-    for name, graph in graphs.items():
-        for fmt, (_rdflib_format, ext) in EXPORT_FORMATS.items():
-            written.append(export(graph, fmt, out / f"{name}.{ext}"))
+    rendered |= _render({"inferred": inferred})
+    written = [atomic_write_bytes(out / name, data) for name, data in sorted(rendered.items())]
+    graphs = {"asserted": asserted, "inferred": inferred, **published}
     void = void_description(graphs, out)
     text = void.serialize(format="turtle", base=out.resolve().as_uri() + "/")
     # keep the dump links relative to void.ttl's own location: no absolute @base

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
-from kg import ValidationFailed, build, export, load_graph, run_checks
+from kg import InconsistencyError, ValidationFailed, build, export, load_graph, reason, run_checks
 from kg.atomic import atomic_open
 from kg.paths import default_sources
 from kg.serialization import EXPORT_FORMATS, serialize
@@ -102,9 +102,21 @@ def test_build_fails_on_a_failing_check(tmp_path: Path) -> None:
     assert not (tmp_path / "dist").exists()
 
 
-def test_build_fails_on_non_conforming_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "added",
+    [
+        "kk:atlantis a kko:State .",
+        # also inconsistent: validation runs apart while the build reasons, and comes first
+        "kk:atlantis a kko:State .\nkk:centaur a kko:State , kko:President .",
+    ],
+)
+def test_build_fails_on_non_conforming_data(tmp_path: Path, added: str) -> None:
     root = copy_project(tmp_path)
     with (root / "graph" / "article.ttl").open("a", encoding="utf-8") as handle:
-        handle.write("\nkk:atlantis a kko:State .\n")
+        handle.write(f"\n{added}\n")
     with pytest.raises(ValidationFailed, match="does not conform"):
         build(tmp_path / "dist", paths=default_sources(root))
+    assert not (tmp_path / "dist").exists()
+    if "centaur" in added:
+        with pytest.raises(InconsistencyError):
+            reason(load_graph(paths=default_sources(root).graph_files()))
