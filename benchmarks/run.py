@@ -1,7 +1,7 @@
 """Run the suite: generate each size, run every step in its own process several times, and write
 benchmarks/results/results.json and results.png.
 
-    python -m benchmarks run [--sizes 1,10,100,1000] [--repeat 3] [--budget 300] [--quick]
+    python -m benchmarks run [--sizes 1,10,100,430] [--repeat 3] [--budget 300] [--quick]
 
 Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
 the spread (min and max), the peak resident memory of the step's process (which includes its
@@ -39,21 +39,29 @@ MEMORY_LIMIT_MIB = 4096
 # step → its baseline (the step it is compared to)
 BASELINES = {
     "load-oxigraph": "parse-rdflib",
+    "load-jena": "parse-rdflib",
+    "load-virtuoso": "parse-rdflib",
     "validate-kg": "validate-pyshacl",
     "reason-reasonable": "reason-owlrl",
     "queries-oxigraph": "queries-rdflib",
+    "queries-jena": "queries-rdflib",
+    "queries-virtuoso": "queries-rdflib",
     "export-oxigraph": "export-rdflib",
     "kg-query-warm": "query-naive",
 }
 STEPS = [
     "parse-rdflib",
     "load-oxigraph",
+    "load-jena",
+    "load-virtuoso",
     "validate-pyshacl",
     "validate-kg",
     "reason-owlrl",
     "reason-reasonable",
     "queries-rdflib",
     "queries-oxigraph",
+    "queries-jena",
+    "queries-virtuoso",
     "export-rdflib",
     "export-oxigraph",
 ]
@@ -331,6 +339,14 @@ def _growth_table(figures: list[dict[str, Any]]) -> dict[str, float | None]:
     }
 
 
+# a query step → the step whose row counts it must give, and the pair's name
+_COMPARED = {
+    "queries-oxigraph": ("queries-rdflib", "rdflib vs Oxigraph"),
+    "queries-jena": ("queries-oxigraph", "Oxigraph vs Jena TDB2"),
+    "queries-virtuoso": ("queries-oxigraph", "Oxigraph vs Virtuoso"),
+}
+
+
 def _checks(figures: list[dict[str, Any]]) -> dict[str, Any]:
     """Do the engines agree? Validation reports and query row counts, size by size."""
     by_key = {(f["step"], f["scale"]): f for f in figures}
@@ -340,14 +356,15 @@ def _checks(figures: list[dict[str, Any]]) -> dict[str, Any]:
         if figure["step"] == "validate-kg" and ("validate-pyshacl", scale) in by_key:
             stock = by_key[("validate-pyshacl", scale)]["produced"]
             checks[f"validate x{scale}: same verdict and report size"] = stock == figure["produced"]
-        if figure["step"] == "queries-oxigraph" and ("queries-rdflib", scale) in by_key:
-            rows = by_key[("queries-rdflib", scale)]["produced"]["rows"]
+        compared = _COMPARED.get(figure["step"])
+        if compared and (compared[0], scale) in by_key:
+            rows = by_key[(compared[0], scale)]["produced"]["rows"]
             differ = {
                 name: (n, figure["produced"]["rows"].get(name))
                 for name, n in rows.items()
                 if figure["produced"]["rows"].get(name) != n
             }
-            checks[f"queries x{scale}: row counts that differ, rdflib vs Oxigraph"] = differ
+            checks[f"queries x{scale}: row counts that differ, {compared[1]}"] = differ
         if figure["step"] == "reason-reasonable" and ("reason-owlrl", scale) in by_key:
             checks[f"reason x{scale}: owlrl and completed reasonable, inferred triples"] = [
                 by_key[("reason-owlrl", scale)]["produced"]["inferred"],
@@ -423,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="run the suite and write the results and the plot")
-    p.add_argument("--sizes", default="1,10,100,1000", help="scale factors (default 1,10,100,1000)")
+    p.add_argument("--sizes", default="1,10,100,430", help="scale factors (default 1,10,100,430)")
     p.add_argument("--repeat", type=int, default=3, help="runs per step and size (default 3)")
     p.add_argument("--budget", type=float, default=300, help="seconds a step may take (300)")
     p.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
@@ -446,6 +463,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
     repeat = 1 if args.quick else args.repeat
     results = run(sizes, repeat, args.budget, args.quick, args.out, args.seed)
+    for name, differ in results["checks"].items():
+        if isinstance(differ, dict) and differ:  # query → (row counts) that differ
+            _say(f"CHECK FAILED: {name}: {differ}")
     for figure in results["figures"]:
         speed = f"  x{figure['speed-up']:.1f} vs {figure['baseline']}" if figure["speed-up"] else ""
         _say(
