@@ -9,7 +9,8 @@ inputs), and the ratio to the step's baseline measured in the same run: stock py
 validation, owlrl for reasoning, rdflib for loading, the query suite and export, and the naive
 path (parse, owlrl, query, in a fresh process) for ``kg query``. A step is skipped, and the
 reason recorded, when its time extrapolated from the previous size (linearly, or by its
-measured growth if steeper) would exceed the budget, or its memory 4 GiB.
+measured growth if steeper) would exceed the budget, or its memory 4 GiB; a run that takes
+longer than the budget is stopped, and the step skipped at that size and above.
 """
 
 from __future__ import annotations
@@ -114,17 +115,26 @@ def _child(step: str, data: Path, timeout: float) -> dict[str, Any]:
         "import sys, pathlib; from benchmarks.steps import run_step; "
         "run_step(sys.argv[1], pathlib.Path(sys.argv[2]))"
     )
-    done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+    with subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-c", code, step, str(data)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
         cwd=ROOT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # the step then stops the servers it started (run_step)
+            try:
+                process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+            raise
+    if process.returncode != 0:
+        raise RuntimeError(stderr.strip().splitlines()[-1] if stderr else "failed")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     return result
 
 
@@ -217,7 +227,8 @@ def run(
                 runs: list[dict[str, Any]] = []
                 try:
                     for _ in range(repeat):
-                        runs.append(_child(step, data, timeout=max(3 * budget, 60)))
+                        # a run over the budget is stopped: the step is over it anyway
+                        runs.append(_child(step, data, timeout=max(budget, 60)))
                         if runs[-1]["seconds"] > 60:
                             break
                 except (RuntimeError, subprocess.TimeoutExpired) as exc:

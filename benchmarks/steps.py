@@ -15,6 +15,7 @@ import contextlib
 import json
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -365,10 +366,15 @@ STEPS: dict[str, Callable[[Path], tuple[Prepared, Callable[[Prepared], dict[str,
 }
 
 
+def _stop(signum: int, _frame: object) -> None:
+    sys.exit(128 + signum)
+
+
 def run_step(name: str, data: Path) -> None:
     """Prepare, time and report one step (in this process); prints one JSON line. What the
     step produced may hold functions (a count, a server's memory): they are called after the
-    clock stops."""
+    clock stops. Stopped by SIGTERM (a run over the budget), it stops its servers first."""
+    signal.signal(signal.SIGTERM, _stop)
     with _CLEANUP:
         prepared, run = STEPS[name](data)
         started = time.perf_counter()
