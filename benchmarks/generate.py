@@ -28,7 +28,7 @@ from rdflib.term import Node
 from kg.namespaces import KK, KKO
 from kg.paths import default_sources
 
-__all__ = ["HUB_CLASSES", "article_triples", "generate", "template"]
+__all__ = ["HUB_CLASSES", "article_triples", "generate", "nt_term", "template"]
 
 HUB_CLASSES = frozenset(
     {
@@ -59,7 +59,7 @@ def article_triples() -> Graph:
     return graph
 
 
-def _nt(node: Node) -> str:
+def nt_term(node: Node) -> str:
     """A term as N-Triples writes it (``n3()`` may write a long literal in triple quotes)."""
     return _quoteLiteral(node) if isinstance(node, Literal) else node.n3()
 
@@ -88,7 +88,7 @@ def template(graph: Graph | None = None) -> tuple[list[str], list[tuple[str, str
     prefix = f"<{KK}"
 
     def term(node: Node) -> str:
-        text = _nt(node)
+        text = nt_term(node)
         if text.startswith("_:"):
             return f"_:{_COPY}{text[2:]}"
         if text.startswith(prefix) and URIRef(text[1:-1]) not in hubs:
@@ -100,11 +100,11 @@ def template(graph: Graph | None = None) -> tuple[list[str], list[tuple[str, str
     for s, p, o in sorted(graph, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
         subject, obj = term(s), term(o)
         if s in hubs:
-            once.append(f"{_nt(s)} {_nt(p)} {obj} .\n")  # objects: copy 0's
+            once.append(f"{nt_term(s)} {nt_term(p)} {obj} .\n")  # objects: copy 0's
         elif _COPY not in subject and _COPY not in obj:  # about shared terms only
-            once.append(f"{subject} {_nt(p)} {obj} .\n")
+            once.append(f"{subject} {nt_term(p)} {obj} .\n")
         else:
-            per_copy.append((subject, _nt(p), obj))
+            per_copy.append((subject, nt_term(p), obj))
     return once, per_copy
 
 

@@ -1,7 +1,7 @@
 """Run the suite: generate each size, run every step in its own process several times, and write
 benchmarks/results/results.json and results.png.
 
-    python -m benchmarks run [--sizes 1,10,100,1000] [--repeat 3] [--budget 300] [--quick]
+    python -m benchmarks run [--sizes 1,10,100,430] [--repeat 3] [--budget 300] [--quick]
 
 Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
 the spread (min and max), the peak resident memory of the step's process (which includes its
@@ -9,7 +9,8 @@ inputs), and the ratio to the step's baseline measured in the same run: stock py
 validation, owlrl for reasoning, rdflib for loading, the query suite and export, and the naive
 path (parse, owlrl, query, in a fresh process) for ``kg query``. A step is skipped, and the
 reason recorded, when its time extrapolated from the previous size (linearly, or by its
-measured growth if steeper) would exceed the budget, or its memory 4 GiB.
+measured growth if steeper) would exceed the budget, or its memory 4 GiB; a run that takes
+longer than the budget is stopped, and the step skipped at that size and above.
 """
 
 from __future__ import annotations
@@ -39,10 +40,14 @@ MEMORY_LIMIT_MIB = 4096
 # step → its baseline (the step it is compared to)
 BASELINES = {
     "load-oxigraph": "parse-rdflib",
+    "load-jena": "parse-rdflib",
+    "load-virtuoso": "parse-rdflib",
     "validate-kg": "validate-pyshacl",
     "reason-reasonable": "reason-owlrl",
     "reason-fast": "reason-owlrl",
     "queries-oxigraph": "queries-rdflib",
+    "queries-jena": "queries-rdflib",
+    "queries-virtuoso": "queries-rdflib",
     "export-oxigraph": "export-rdflib",
     "kg-query-warm": "query-naive",
     "kg-query-rerun": "query-naive",
@@ -51,6 +56,8 @@ BASELINES = {
 STEPS = [
     "parse-rdflib",
     "load-oxigraph",
+    "load-jena",
+    "load-virtuoso",
     "validate-pyshacl",
     "validate-kg",
     "reason-owlrl",
@@ -58,6 +65,8 @@ STEPS = [
     "reason-reasonable",
     "queries-rdflib",
     "queries-oxigraph",
+    "queries-jena",
+    "queries-virtuoso",
     "export-rdflib",
     "export-oxigraph",
 ]
@@ -110,17 +119,26 @@ def _child(step: str, data: Path, timeout: float) -> dict[str, Any]:
         "import sys, pathlib; from benchmarks.steps import run_step; "
         "run_step(sys.argv[1], pathlib.Path(sys.argv[2]))"
     )
-    done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+    with subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [sys.executable, "-c", code, step, str(data)],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
         cwd=ROOT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # the step then stops the servers it started (run_step)
+            try:
+                process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+            raise
+    if process.returncode != 0:
+        raise RuntimeError(stderr.strip().splitlines()[-1] if stderr else "failed")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
     return result
 
 
@@ -213,7 +231,8 @@ def run(
                 runs: list[dict[str, Any]] = []
                 try:
                     for _ in range(repeat):
-                        runs.append(_child(step, data, timeout=max(3 * budget, 60)))
+                        # a run over the budget is stopped: the step is over it anyway
+                        runs.append(_child(step, data, timeout=max(budget, 60)))
                         if runs[-1]["seconds"] > 60:
                             break
                 except (RuntimeError, subprocess.TimeoutExpired) as exc:
@@ -361,6 +380,14 @@ def _growth_table(figures: list[dict[str, Any]]) -> dict[str, float | None]:
     }
 
 
+# a query step → the step whose row counts it must give, and the pair's name
+_COMPARED = {
+    "queries-oxigraph": ("queries-rdflib", "rdflib vs Oxigraph"),
+    "queries-jena": ("queries-oxigraph", "Oxigraph vs Jena TDB2"),
+    "queries-virtuoso": ("queries-oxigraph", "Oxigraph vs Virtuoso"),
+}
+
+
 def _checks(figures: list[dict[str, Any]]) -> dict[str, Any]:
     """Do the engines agree? Validation reports and query row counts, size by size."""
     by_key = {(f["step"], f["scale"]): f for f in figures}
@@ -370,14 +397,15 @@ def _checks(figures: list[dict[str, Any]]) -> dict[str, Any]:
         if figure["step"] == "validate-kg" and ("validate-pyshacl", scale) in by_key:
             stock = by_key[("validate-pyshacl", scale)]["produced"]
             checks[f"validate x{scale}: same verdict and report size"] = stock == figure["produced"]
-        if figure["step"] == "queries-oxigraph" and ("queries-rdflib", scale) in by_key:
-            rows = by_key[("queries-rdflib", scale)]["produced"]["rows"]
+        compared = _COMPARED.get(figure["step"])
+        if compared and (compared[0], scale) in by_key:
+            rows = by_key[(compared[0], scale)]["produced"]["rows"]
             differ = {
                 name: (n, figure["produced"]["rows"].get(name))
                 for name, n in rows.items()
                 if figure["produced"]["rows"].get(name) != n
             }
-            checks[f"queries x{scale}: row counts that differ, rdflib vs Oxigraph"] = differ
+            checks[f"queries x{scale}: row counts that differ, {compared[1]}"] = differ
         engines = {"reason-reasonable": "completed reasonable", "reason-fast": "kg's fast engine"}
         if figure["step"] in engines and ("reason-owlrl", scale) in by_key:
             checks[f"reason x{scale}: owlrl and {engines[figure['step']]}, inferred triples"] = [
@@ -454,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="run the suite and write the results and the plot")
-    p.add_argument("--sizes", default="1,10,100,1000", help="scale factors (default 1,10,100,1000)")
+    p.add_argument("--sizes", default="1,10,100,430", help="scale factors (default 1,10,100,430)")
     p.add_argument("--repeat", type=int, default=3, help="runs per step and size (default 3)")
     p.add_argument("--budget", type=float, default=300, help="seconds a step may take (300)")
     p.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
@@ -477,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
     repeat = 1 if args.quick else args.repeat
     results = run(sizes, repeat, args.budget, args.quick, args.out, args.seed)
+    for name, differ in results["checks"].items():
+        if isinstance(differ, dict) and differ:  # query → (row counts) that differ
+            _say(f"CHECK FAILED: {name}: {differ}")
     for figure in results["figures"]:
         speed = f"  x{figure['speed-up']:.1f} vs {figure['baseline']}" if figure["speed-up"] else ""
         _say(

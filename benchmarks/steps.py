@@ -1,12 +1,24 @@
 """The measured steps. Each runs in its own process (``python -m benchmarks step ...``), which
 prepares its inputs untimed, times the step alone and prints one JSON line: the seconds, the
-process's peak resident memory and what the step produced (counts, to check the runs agree)."""
+peak resident memory of the process or of the store it drives (the Java process, the Virtuoso
+server), whichever is larger, and what the step produced (counts, to check the runs agree).
+
+What a step needs beyond the data file is made once per size, beside the data file, each in
+its own process or its own store's process (so that a step's memory is its own): the closure
+(``.inferred.nt``, reasoned by :func:`benchmarks.reasoners.reasonable_inferred_file`), the TDB2
+databases and the loaded Virtuoso database of the query steps. A server a step starts is
+stopped when the step ends."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
+import shutil
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,13 +28,23 @@ from rdflib import Graph
 
 from kg.paths import default_sources
 
-__all__ = ["STEPS", "run_step"]
+__all__ = ["STEPS", "run_step", "write_closure"]
 
 Prepared = Any
+ROOT = Path(__file__).resolve().parent.parent
+# what the steps start (servers, temporary folders), closed when the step ends
+_CLEANUP = contextlib.ExitStack()
 
 
 def _ontology_files() -> tuple[Path, ...]:
     return default_sources().ontology
+
+
+def _schema() -> Graph:
+    graph = Graph()
+    for file in _ontology_files():
+        graph.parse(file, format="turtle")
+    return graph
 
 
 def _rdflib_graph(data: Path) -> Graph:
@@ -33,13 +55,15 @@ def _rdflib_graph(data: Path) -> Graph:
     return graph
 
 
-def _oxigraph_store(data: Path) -> Any:
+def _oxigraph_store(data: Path, graph: Any = None) -> Any:
     from pyoxigraph import RdfFormat, Store
 
     store = Store()
-    store.bulk_load(path=str(data), format=RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(data), format=RdfFormat.N_TRIPLES, to_graph=graph)
     for file in _ontology_files():
-        store.bulk_load(path=str(file), format=RdfFormat.TURTLE, base_iri=file.as_uri())
+        store.bulk_load(
+            path=str(file), format=RdfFormat.TURTLE, base_iri=file.as_uri(), to_graph=graph
+        )
     return store
 
 
@@ -53,17 +77,61 @@ def _saved_queries() -> list[tuple[str, str, dict[str, Any], bool]]:
     return found
 
 
-def _inferred(data: Path) -> Graph:
-    """The closure by reasonable (completed, see benchmarks.reasoners), cached beside the
-    data file: the query suite needs it for its three reasoning questions."""
-    cached = data.with_suffix(".inferred.nt")
-    if cached.is_file():
-        return Graph().parse(cached, format="nt")
-    from benchmarks.reasoners import reasonable_inferred
+def write_closure(data: Path) -> int:
+    """Write the closure's file beside ``data`` (reasonable, completed, fed from the file);
+    returns the number of inferred triples."""
+    from benchmarks.reasoners import reasonable_inferred_file
 
-    inferred = reasonable_inferred(_rdflib_graph(data))
-    inferred.serialize(cached, format="nt", encoding="utf-8")
-    return inferred
+    cached = data.with_suffix(".inferred.nt")
+    part = cached.with_suffix(".part")
+    count = reasonable_inferred_file(data, _schema(), part)
+    part.replace(cached)
+    return count
+
+
+def _closure_file(data: Path) -> Path:
+    """The closure's file beside the data file, written once, in a process of its own: the
+    query suite needs it for its three reasoning questions."""
+    cached = data.with_suffix(".inferred.nt")
+    if not cached.is_file():
+        code = "import sys, pathlib; from benchmarks.steps import write_closure; "
+        code += "write_closure(pathlib.Path(sys.argv[1]))"
+        subprocess.run([sys.executable, "-c", code, str(data)], check=True, cwd=ROOT)  # noqa: S603
+    return cached
+
+
+def _inferred(data: Path) -> Graph:
+    return Graph().parse(_closure_file(data), format="nt")
+
+
+def _stored_once(target: Path, make: Callable[[Path], None]) -> Path:
+    """``target``, made by ``make`` into a temporary name first unless it is there already."""
+    if not target.exists():
+        part = target.with_name(target.name + ".part")
+        shutil.rmtree(part, ignore_errors=True)
+        make(part)
+        part.rename(target)
+    return target
+
+
+def _scratch(data: Path) -> Path:
+    """A new folder beside the data file, removed when the step ends."""
+    folder = Path(tempfile.mkdtemp(prefix="step-", dir=data.parent))
+    _CLEANUP.callback(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _suite_texts(inferred: bool) -> dict[str, str]:
+    """The saved queries that read the closure (or those that do not), parameters as VALUES
+    and the project's prefixes declared, as kg.stores sends them to an endpoint."""
+    from kg.stores.base import prologue
+    from kg.stores.values import with_values
+
+    return {
+        name: prologue(with_values(text, bindings))
+        for name, text, bindings, needs in _saved_queries()
+        if needs == inferred
+    }
 
 
 # ------------------------------------------------------------------ steps: (prepare, run)
@@ -127,10 +195,8 @@ def _reason_fast(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, A
 
 
 def _reason_reasonable(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
-    from benchmarks.reasoners import reasonable_inferred
-
-    graph = _rdflib_graph(data)
-    return None, lambda _: {"inferred": len(reasonable_inferred(graph))}
+    """From the data file to the closure's file (which the query steps then use)."""
+    return None, lambda _: {"inferred": write_closure(data)}
 
 
 def _queries_rdflib(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
@@ -151,25 +217,123 @@ def _queries_rdflib(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str
 
 
 def _queries_oxigraph(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
-    from pyoxigraph import RdfFormat, Store
+    from pyoxigraph import NamedNode, RdfFormat
 
     from kg.namespaces import PREFIXES
-    from kg.stores.values import with_values
+    from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, with_values
 
-    asserted = _oxigraph_store(data)
-    both = Store()
-    both.extend(asserted)
-    _inferred(data)
-    both.bulk_load(path=str(data.with_suffix(".inferred.nt")), format=RdfFormat.N_TRIPLES)
+    asserted, inferred = NamedNode(ASSERTED_GRAPH), NamedNode(INFERRED_GRAPH)
+    store = _oxigraph_store(data, asserted)
+    store.bulk_load(path=str(_closure_file(data)), format=RdfFormat.N_TRIPLES, to_graph=inferred)
     # parameters as VALUES clauses, as kg.stores binds them for Oxigraph
     suite = [(n, with_values(t, b), i) for n, t, b, i in _saved_queries()]
 
     def run(_: Prepared) -> dict[str, Any]:
         rows = {}
-        for name, text, inferred in suite:
-            store = both if inferred else asserted
-            rows[name] = len(list(store.query(text, prefixes=PREFIXES)))  # type: ignore[arg-type]
+        for name, text, needs in suite:
+            graphs = [asserted, inferred] if needs else [asserted]
+            answer = store.query(text, prefixes=PREFIXES, default_graph=graphs)  # type: ignore[arg-type]
+            rows[name] = len(list(answer))
         return {"rows": rows}
+
+    return None, run
+
+
+def _jena_cache(data: Path) -> Path:
+    return data.parent / "jena"
+
+
+def _load_jena(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
+    from benchmarks.stores import jena_queries, tdb2_load
+
+    location = _scratch(data) / "tdb2"
+    count = {"n": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+
+    def run(_: Prepared) -> dict[str, Any]:
+        tdb2_load(_jena_cache(data), location, [data, *_ontology_files()])
+        # counted after the clock stops (see run_step)
+        return {
+            "triples": lambda: int(
+                jena_queries(_jena_cache(data), location, count)["n"][0]["n"]["value"]
+            )
+        }
+
+    return None, run
+
+
+def _queries_jena(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
+    from benchmarks.stores import jena_queries, tdb2_load
+
+    cache = _jena_cache(data)
+    files = [data, *_ontology_files()]
+    locations = {
+        False: _stored_once(data.with_suffix(".tdb2"), lambda p: tdb2_load(cache, p, files)),
+        True: _stored_once(
+            data.with_suffix(".tdb2-inferred"),
+            lambda p: tdb2_load(cache, p, [*files, _closure_file(data)]),
+        ),
+    }
+    suites = {needs: _suite_texts(needs) for needs in locations}
+
+    def run(_: Prepared) -> dict[str, Any]:
+        rows = {}
+        for needs, location in locations.items():
+            answers = jena_queries(cache, location, suites[needs])
+            rows.update({name: len(found) for name, found in answers.items()})
+        return {"rows": rows}
+
+    return None, run
+
+
+def _virtuoso_server(folder: Path) -> Any:
+    from benchmarks.stores import virtuoso
+
+    return _CLEANUP.enter_context(virtuoso(folder))
+
+
+def _virtuoso_count(server: Any, graph: str) -> int:
+    from kg.stores import RemoteStore
+
+    store = RemoteStore(server.sparql, graph=graph)
+    return int(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"])
+
+
+def _load_virtuoso(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
+    from benchmarks.stores import peak_rss_mib, virtuoso_load
+    from kg.stores import ASSERTED_GRAPH
+
+    server = _virtuoso_server(_scratch(data) / "virtuoso")
+
+    def run(_: Prepared) -> dict[str, Any]:
+        virtuoso_load(server, {ASSERTED_GRAPH: [data, *_ontology_files()]})
+        # after the clock stops (see run_step)
+        return {
+            "triples": lambda: _virtuoso_count(server, ASSERTED_GRAPH),
+            "peak_rss_mib": lambda: peak_rss_mib(server.pid),
+        }
+
+    return None, run
+
+
+def _queries_virtuoso(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
+    from benchmarks.stores import peak_rss_mib, virtuoso, virtuoso_load
+    from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, RemoteStore
+
+    def load(folder: Path) -> None:
+        with virtuoso(folder) as server:
+            graphs = {ASSERTED_GRAPH: [data, *_ontology_files()]}
+            virtuoso_load(server, {**graphs, INFERRED_GRAPH: [_closure_file(data)]})
+
+    # loaded once, by a server of its own, so that this server's memory is the queries'
+    server = _virtuoso_server(_stored_once(data.with_suffix(".virtuoso"), load))
+    store = RemoteStore(server.sparql, timeout=1800)
+    suite = _saved_queries()
+
+    def run(_: Prepared) -> dict[str, Any]:
+        rows = {}
+        for name, text, bindings, needs in suite:
+            rows[name] = len(store.query(text, bindings, inferred=needs).rows)
+        return {"rows": rows, "peak_rss_mib": lambda: peak_rss_mib(server.pid)}
 
     return None, run
 
@@ -194,6 +358,8 @@ def _export_oxigraph(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[st
 STEPS: dict[str, Callable[[Path], tuple[Prepared, Callable[[Prepared], dict[str, Any]]]]] = {
     "parse-rdflib": _parse_rdflib,
     "load-oxigraph": _load_oxigraph,
+    "load-jena": _load_jena,
+    "load-virtuoso": _load_virtuoso,
     "validate-pyshacl": _validate_stock,
     "validate-kg": _validate_kg,
     "reason-owlrl": _reason_owlrl,
@@ -201,17 +367,32 @@ STEPS: dict[str, Callable[[Path], tuple[Prepared, Callable[[Prepared], dict[str,
     "reason-reasonable": _reason_reasonable,
     "queries-rdflib": _queries_rdflib,
     "queries-oxigraph": _queries_oxigraph,
+    "queries-jena": _queries_jena,
+    "queries-virtuoso": _queries_virtuoso,
     "export-rdflib": _export_rdflib,
     "export-oxigraph": _export_oxigraph,
 }
 
 
+def _stop(signum: int, _frame: object) -> None:
+    sys.exit(128 + signum)
+
+
 def run_step(name: str, data: Path) -> None:
-    """Prepare, time and report one step (in this process); prints one JSON line."""
-    prepared, run = STEPS[name](data)
-    started = time.perf_counter()
-    produced = run(prepared)
-    seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    line = {"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "produced": produced}
+    """Prepare, time and report one step (in this process); prints one JSON line. What the
+    step produced may hold functions (a count, a server's memory): they are called after the
+    clock stops. Stopped by SIGTERM (a run over the budget), it stops its servers first."""
+    signal.signal(signal.SIGTERM, _stop)
+    with _CLEANUP:
+        prepared, run = STEPS[name](data)
+        started = time.perf_counter()
+        produced = run(prepared)
+        seconds = time.perf_counter() - started
+        produced = {k: v() if callable(v) else v for k, v in produced.items()}
+    peak_kib = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,  # KiB on Linux
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,  # Java, the closure's process
+    )
+    peak = max(peak_kib / 1024, produced.pop("peak_rss_mib", 0))
+    line = {"seconds": seconds, "peak_rss_mib": peak, "produced": produced}
     sys.stdout.write(json.dumps(line) + "\n")

@@ -1,5 +1,7 @@
-"""The benchmark suite's generator and reasoner: deterministic graphs that follow the ontology
-and pass the shapes, and a fast closure whose instance inferences are owlrl's."""
+"""The benchmark suite's generator, reasoner and store steps: deterministic graphs that follow
+the ontology and pass the shapes, a fast closure whose instance inferences are owlrl's (also
+when it is fed from a file), and Oxigraph, Jena TDB2 and Virtuoso giving rdflib's row counts
+for every saved query on a generated graph."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import OWL, Graph, URIRef
 
 from kg import load_graph
+from kg.namespaces import KK, KKO
 from kg.paths import default_sources
 from kg.reasoning import reason
 from kg.validation import validate
@@ -67,6 +70,57 @@ def test_reasonable_infers_what_owlrl_infers_about_instances(tmp_path: Path) -> 
     assert instance(reasoners.reasonable_inferred(generated)) == expected
 
 
+def _instance_lines(triples: set[tuple[object, object, object]]) -> set[str]:
+    from benchmarks.generate import nt_term
+
+    return {" ".join(nt_term(t) for t in triple) + " ." for triple in triples}  # type: ignore[arg-type]
+
+
+def _file_instance_lines(path: Path) -> set[str]:
+    """The lines of an N-Triples file whose subject is an instance IRI (blank node labels
+    kept as written, unlike a parser)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {line for line in lines if line.startswith(f"<{KK}")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("scale", "extra"), [(1, False), (3, False), (1, True)])
+def test_file_fed_reasonable_infers_what_owlrl_infers(
+    tmp_path: Path, scale: int, extra: bool
+) -> None:
+    """reasonable fed from the file, closure streamed to a file, chains and prp-fp applied
+    outside it: on one copy, on three copies joined through the hubs, and with two IRIs as
+    values of one functional property (owl:sameAs, and what follows from it)."""
+    reasoners = pytest.importorskip("benchmarks.reasoners", reason="pip install -e '.[bench]'")
+    pytest.importorskip("reasonable", reason="the bench extra: pip install -e '.[bench]'")
+    from kg.reasoning import _owlrl_closure, is_noise
+
+    data = tmp_path / "data.nt"
+    generate(scale, data, seed=9)
+    if extra:
+        x, q1, q2 = URIRef(f"{KK}s9c0-deal"), URIRef(f"{KK}s9c0-q1"), URIRef(f"{KK}s9c0-q2")
+        more = Graph()
+        more.add((x, KKO.valueQualifier, q1))
+        more.add((x, KKO.valueQualifier, q2))
+        more.add((q1, KKO.valueQualifier, x))  # something to carry over to q2
+        with data.open("a", encoding="utf-8") as handle:
+            handle.write(more.serialize(format="nt"))
+    schema = Graph()
+    for file in default_sources().ontology:
+        schema.parse(file, format="turtle")
+    graph = Graph().parse(data, format="nt")
+    graph += schema
+    # owlrl's closure itself: kg.reasoning.reason refuses two values of a functional property
+    closed = _owlrl_closure(graph)
+    expected = {t for t in closed if t not in graph and not is_noise(t)}
+    if extra:
+        assert (q2, OWL.sameAs, q1) in expected
+    out = tmp_path / "inferred.nt"
+    written = reasoners.reasonable_inferred_file(data, schema, out)
+    assert written == len(out.read_text(encoding="utf-8").splitlines())
+    assert _file_instance_lines(out) == _instance_lines(reasoners.instance_triples(expected))
+
+
 @pytest.mark.bench
 def test_quick_run_writes_results_and_plot(tmp_path: Path) -> None:
     """The smoke run (python -m benchmarks run --quick); about a minute, so not in the default
@@ -78,5 +132,50 @@ def test_quick_run_writes_results_and_plot(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "results-quick.json").read_text(encoding="utf-8"))
     steps = {f["step"] for f in results["figures"]}
     assert {"parse-rdflib", "validate-kg", "reason-reasonable", "kg-query-warm"} <= steps
+    assert {"load-jena", "load-virtuoso", "queries-jena", "queries-virtuoso"} <= steps
     assert results["versions"]["kazkgz"]
     assert (tmp_path / "results-quick.png").stat().st_size > 1000
+
+
+@pytest.mark.stores
+@pytest.mark.slow
+def test_stores_give_rdflibs_row_counts(tmp_path: Path) -> None:
+    """The store steps at x1, each in its own process as the suite runs them: Oxigraph, Jena
+    TDB2 and Virtuoso load every triple (rdflib's count of data and ontology), and each saved
+    query gives as many rows on each store as on rdflib."""
+    pytest.importorskip("reasonable", reason="the bench extra: pip install -e '.[bench]'")
+    from stores.tools import command, jena_classpath
+
+    from benchmarks.run import _child  # the suite's own way to run a step
+
+    command("virtuoso-t")
+    command("isql-vt")
+    jena_classpath(tmp_path)
+    data = tmp_path / "x1.nt"
+    generate(1, data)
+    triples = len(_with_ontology(data))
+    for step in ("load-oxigraph", "load-jena", "load-virtuoso"):
+        assert _child(step, data, timeout=300)["produced"]["triples"] == triples, step
+    expected = _child("queries-rdflib", data, timeout=300)["produced"]["rows"]
+    assert sum(expected.values()) > 50
+    for step in ("queries-oxigraph", "queries-jena", "queries-virtuoso"):
+        assert _child(step, data, timeout=300)["produced"]["rows"] == expected, step
+
+
+def test_checks_name_each_query_whose_row_count_differs() -> None:
+    """A store that answers a query with another row count than Oxigraph is named in the
+    results' checks, not passed over."""
+    from benchmarks.run import _checks
+
+    def figure(step: str, rows: dict[str, int]) -> dict[str, object]:
+        return {"step": step, "scale": 10, "produced": {"rows": rows}}
+
+    checks = _checks(
+        [
+            figure("queries-oxigraph", {"a": 3, "b": 2}),
+            figure("queries-jena", {"a": 3, "b": 2}),
+            figure("queries-virtuoso", {"a": 3, "b": 0}),
+        ]
+    )
+    assert checks["queries x10: row counts that differ, Oxigraph vs Jena TDB2"] == {}
+    assert checks["queries x10: row counts that differ, Oxigraph vs Virtuoso"] == {"b": (2, 0)}

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the triple stores, parsers and engines that the store tests (pytest -m stores) use:
+# Installs the triple stores, parsers and engines that the store tests (pytest -m stores) and
+# the benchmark suite (python -m benchmarks run: Jena TDB2 and Virtuoso) use:
 #   Debian: virtuoso-opensource (Virtuoso 7, a SPARQL server with a Graph Store endpoint),
 #           libapache-jena-java (Jena's riot, arq, tdb2 and shacl, run with java) and
 #           default-jdk-headless (java runs the tests' one-file batch runner from source),

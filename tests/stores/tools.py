@@ -4,60 +4,19 @@ skip otherwise, naming what is missing)."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
+
+from .jena import BATCH, classpath, installed
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_DIR = REPO / "tools" / "node"
 NODE_MODULES = NODE_DIR / "node_modules"
 HERE = Path(__file__).resolve().parent
-JAVA_DIR = Path("/usr/share/java")
-# the jars Jena's commands need; the whole folder clashes (several slf4j bindings)
-JENA_JARS = (
-    "jena-arq",
-    "jena-base",
-    "jena-cmds",
-    "jena-core",
-    "jena-dboe-base",
-    "jena-dboe-index",
-    "jena-dboe-storage",
-    "jena-dboe-trans-data",
-    "jena-dboe-transaction",
-    "jena-iri",
-    "jena-rdfconnection",
-    "jena-shacl",
-    "jena-shex",
-    "jena-tdb",
-    "jena-tdb2",
-    "commons-cli",
-    "commons-codec",
-    "commons-compress",
-    "commons-csv",
-    "commons-io",
-    "commons-lang3",
-    "dexx.collection",
-    "gson",
-    "guava",
-    "httpclient",
-    "httpclient-cache",  # the JSON-LD 1.0 reader (jsonld-java) loads its document loader's cache
-    "httpcore",
-    "jackson-annotations",
-    "jackson-core",
-    "jackson-databind",
-    "jsonld-java",
-    "jakarta.json-api",
-    "protobuf",
-    "thrift",
-    "titanium-json-ld",
-    "slf4j-api",
-    "slf4j-simple",
-)
 
 
 def missing(what: str) -> None:
@@ -97,31 +56,12 @@ def run(
     return done
 
 
-@functools.cache
-def _xerces_messages(cache: Path) -> Path:
-    """The xerces message files of jena-core.jar, under the package name that Debian's build
-    moved the classes to (``xerces.*``): without them every Jena command fails with
-    ExceptionInInitializerError."""
-    folder = cache / "jena-xerces"
-    if (folder / "xerces").is_dir():
-        return folder
-    prefix = "org/apache/jena/ext/xerces/"
-    with zipfile.ZipFile(JAVA_DIR / "jena-core.jar") as jar:
-        for member in jar.namelist():
-            if member.startswith(prefix) and not member.endswith((".class", "/")):
-                target = folder / "xerces" / member[len(prefix) :]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(jar.read(member))
-    return folder
-
-
 def jena_classpath(cache: Path) -> str:
-    """The classpath for Jena 4.5 from Debian's libapache-jena-java (messages folder first)."""
+    """The classpath for Jena 4.5 from Debian's libapache-jena-java (see stores/jena.py)."""
     command("java")
-    if not (JAVA_DIR / "jena-cmds.jar").is_file():
+    if not installed():
         missing("libapache-jena-java")
-    jars = [str(JAVA_DIR / f"{name}.jar") for name in JENA_JARS]
-    return os.pathsep.join([str(_xerces_messages(cache)), *jars])
+    return classpath(cache)
 
 
 def jena(cache: Path, main: str, *args: str, timeout: float = 300) -> str:
@@ -133,7 +73,7 @@ def jena_batch(cache: Path, *args: str) -> str:
     """Run tests/stores/JenaBatch.java (many queries or validations in one JVM)."""
     if shutil.which("javac") is None:
         missing("a JDK (default-jdk-headless) to run JenaBatch.java")
-    return jena(cache, str(HERE / "JenaBatch.java"), *args)
+    return jena(cache, str(BATCH), *args)
 
 
 def node(script: str, *args: str, timeout: float = 300) -> str:

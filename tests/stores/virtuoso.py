@@ -44,8 +44,8 @@ DisableUnixSocket  = 1
 CheckpointInterval = 60
 CaseMode           = 2
 DirsAllowed        = ., {db}
-NumberOfBuffers    = 10000
-MaxDirtyBuffers    = 6000
+NumberOfBuffers    = {buffers}
+MaxDirtyBuffers    = {dirty}
 ThreadsPerQuery    = 2
 
 [HTTPServer]
@@ -57,18 +57,20 @@ Charset              = UTF-8
 EnabledGzipContent   = 0
 
 [SPARQL]
-ResultSetMaxRows        = 100000
-MaxQueryExecutionTime   = 60
+ResultSetMaxRows        = {max_rows}
+MaxQueryExecutionTime   = {max_seconds}
 """
 
 
 @dataclass(frozen=True)
 class Virtuoso:
-    """A running server: its SPARQL, authenticated SPARQL and Graph Store URLs."""
+    """A running server: its SPARQL, authenticated SPARQL and Graph Store URLs, and the
+    server's process id."""
 
     http: int
     sql: int
     folder: Path
+    pid: int = 0
 
     @property
     def sparql(self) -> str:
@@ -98,13 +100,23 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running(folder: Path, timeout: float = 90.0) -> Iterator[Virtuoso]:
-    """Start ``virtuoso-t`` in the foreground with its database in ``folder``, wait until
-    ``/sparql`` answers, and stop it (SIGTERM, then SIGKILL) at the end."""
+def running(
+    folder: Path,
+    timeout: float = 90.0,
+    buffers: int = 10000,
+    max_rows: int = 100000,
+    max_seconds: int = 60,
+) -> Iterator[Virtuoso]:
+    """Start ``virtuoso-t`` in the foreground with its database in ``folder`` (a new one, or
+    the one already there), wait until ``/sparql`` answers, and stop it (SIGTERM, then SIGKILL)
+    at the end. ``buffers``: its page cache in 8 KiB pages; ``max_rows`` and ``max_seconds``:
+    the limits of a SPARQL answer."""
     folder.mkdir(parents=True, exist_ok=True)
-    server = Virtuoso(http=free_port(), sql=free_port(), folder=folder)
+    sql, http = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(_INI.format(db=folder, sql=server.sql, http=server.http), encoding="utf-8")
+    settings = {"buffers": buffers, "dirty": buffers * 3 // 5, "max_rows": max_rows}
+    text = _INI.format(db=folder, sql=sql, http=http, max_seconds=max_seconds, **settings)
+    ini.write_text(text, encoding="utf-8")
     log = (folder / "stdout.log").open("wb")
     process = subprocess.Popen(
         ["virtuoso-t", "-f", "-c", str(ini)],  # noqa: S607 (the Debian package's binary)
@@ -113,6 +125,7 @@ def running(folder: Path, timeout: float = 90.0) -> Iterator[Virtuoso]:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    server = Virtuoso(http=http, sql=sql, folder=folder, pid=process.pid)
     try:
         deadline = time.monotonic() + timeout
         while not _answers(server.sparql):
