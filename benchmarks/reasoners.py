@@ -35,16 +35,14 @@ again). Two different literals there are a clash, which owlrl reports and reason
 from __future__ import annotations
 
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import permutations
 from pathlib import Path
 
-from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.term import Node
 
 from benchmarks.generate import nt_term
-from kg.fast_reasoning import apply_chains, plain, property_chains
+from kg.fast_reasoning import apply_chains, plain, property_chains, same_values
 from kg.namespaces import KK
 from kg.reasoning import is_noise
 
@@ -85,16 +83,6 @@ def _line(triple: Triple) -> str:
     return f"{nt_term(triple[0])} {nt_term(triple[1])} {nt_term(triple[2])} .\n"
 
 
-def _same_values(triples: Iterable[Triple], functional: set[Node]) -> set[Triple]:
-    """Rule prp-fp, by subject: the IRIs and blank nodes that one subject has as values of one
-    functional property are the same."""
-    values: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-    for s, p, o in triples:
-        if p in functional and not isinstance(o, Literal):
-            values[(s, p)].add(o)
-    return {(a, OWL.sameAs, b) for found in values.values() for a, b in permutations(found, 2)}
-
-
 def _completions(
     closed: Sequence[Triple], chains: list[tuple[Node, list[Node]]], functional: set[Node]
 ) -> set[Triple]:
@@ -103,7 +91,7 @@ def _completions(
     read = {p for _, chain in chains for p in chain} | functional
     written = {prop for prop, _ in chains} | {OWL.sameAs}
     relevant = {(plain(s), p, plain(o)) for s, p, o in closed if p in read or p in written}
-    found = apply_chains(relevant, chains) | _same_values(relevant, functional)
+    found = apply_chains(relevant, chains) | same_values(relevant, functional)
     return found - relevant
 
 

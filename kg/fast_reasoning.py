@@ -4,8 +4,11 @@
 owlrl costs about a millisecond a triple; reasonable is 10 to 40 times faster but differs from
 owlrl in ways made up for here:
 
-1. It does not implement property chains (``owl:propertyChainAxiom``, rule prp-spo2). They
-   are applied here, and reasonable run again, until nothing new is inferred.
+1. It does not implement property chains (``owl:propertyChainAxiom``, rule prp-spo2), and its
+   rule for functional properties (prp-fp) pairs up every triple of such a property, in memory
+   quadratic in their number (3 GiB for 230 thousand triples). Both are applied here instead
+   (prp-fp by subject: the IRIs and blank nodes one subject has as values of one functional
+   property are ``owl:sameAs``), and reasonable run again, until nothing new is inferred.
 2. It draws no conclusion about anonymous class expressions (scm-* rules on blank nodes), so
    owlrl computes the closure of the schema's axioms: the triples whose subject is not an
    individual of the instance namespace (``kk:``) and whose predicate is of the RDF, RDFS or
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import permutations
 
 import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -34,11 +38,12 @@ from rdflib.term import Node
 
 from kg.namespaces import KK
 
-__all__ = ["apply_chains", "closure", "plain", "property_chains"]
+__all__ = ["apply_chains", "closure", "plain", "property_chains", "same_values"]
 
 Triple = tuple[Node, Node, Node]
 
 _LOGIC = (str(RDF), str(RDFS), str(OWL))
+_FUNCTIONAL = (RDF.type, OWL.FunctionalProperty)
 _ANNOTATIONS = frozenset(
     {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo, OWL.versionIRI}
 )
@@ -76,6 +81,16 @@ def apply_chains(triples: set[Triple], chains: list[tuple[Node, list[Node]]]) ->
     return found - triples
 
 
+def same_values(triples: Iterable[Triple], functional: set[Node]) -> set[Triple]:
+    """Rule prp-fp, by subject: the IRIs and blank nodes that one subject has as values of one
+    of the ``functional`` properties are the same (``owl:sameAs`` both ways)."""
+    values: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
+    for s, p, o in triples:
+        if p in functional and not isinstance(o, Literal):
+            values[(s, p)].add(o)
+    return {(a, OWL.sameAs, b) for found in values.values() for a, b in permutations(found, 2)}
+
+
 def _graph(triples: Iterable[Triple]) -> Graph:
     graph = Graph(store=SimpleMemory())  # no named graphs: a third faster to fill and search
     graph.store.addN((s, p, o, graph) for s, p, o in triples)
@@ -108,11 +123,14 @@ def closure(graph: Graph) -> Graph:
 
     schema = _schema(graph)
     chains = property_chains(schema)
+    functional = {t[0] for t in (*graph, *schema) if t[1:] == _FUNCTIONAL}
     reasoner = reasonable.PyReasoner()
     # owlrl types literals (rule dt-type2): reasonable takes no literal as a subject
-    reasoner.from_graph([t for t in (*graph, *schema) if not isinstance(t[0], Literal)])
+    reasoner.from_graph(
+        [t for t in (*graph, *schema) if not isinstance(t[0], Literal) and t[1:] != _FUNCTIONAL]
+    )
     closed = {(plain(s), p, plain(o)) for s, p, o in reasoner.reason()}
-    while extra := apply_chains(closed, chains):
+    while extra := (apply_chains(closed, chains) | same_values(closed, functional)) - closed:
         reasoner.from_graph(list(extra))  # added to what it holds; it reasons again from there
         closed = {(plain(s), p, plain(o)) for s, p, o in reasoner.reason()}
     return _graph(closed.union(schema))
