@@ -51,8 +51,8 @@ ThreadsPerQuery    = 2
 [HTTPServer]
 ServerPort           = 127.0.0.1:{http}
 ServerRoot           = {db}
-ServerThreads        = 4
-MaxClientConnections = 4
+ServerThreads        = {threads}
+MaxClientConnections = {threads}
 Charset              = UTF-8
 EnabledGzipContent   = 0
 
@@ -98,13 +98,17 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running(folder: Path, timeout: float = 90.0) -> Iterator[Virtuoso]:
-    """Start ``virtuoso-t`` in the foreground with its database in ``folder``, wait until
-    ``/sparql`` answers, and stop it (SIGTERM, then SIGKILL) at the end."""
+def running(folder: Path, timeout: float = 90.0, http_threads: int = 4) -> Iterator[Virtuoso]:
+    """Start ``virtuoso-t`` in the foreground with its database in ``folder`` and
+    ``http_threads`` HTTP threads (and as many client connections), wait until ``/sparql``
+    answers, and stop it (SIGTERM, then SIGKILL) at the end."""
     folder.mkdir(parents=True, exist_ok=True)
     server = Virtuoso(http=free_port(), sql=free_port(), folder=folder)
     ini = folder / "virtuoso.ini"
-    ini.write_text(_INI.format(db=folder, sql=server.sql, http=server.http), encoding="utf-8")
+    ini.write_text(
+        _INI.format(db=folder, sql=server.sql, http=server.http, threads=http_threads),
+        encoding="utf-8",
+    )
     log = (folder / "stdout.log").open("wb")
     process = subprocess.Popen(
         ["virtuoso-t", "-f", "-c", str(ini)],  # noqa: S607 (the Debian package's binary)
@@ -134,3 +138,25 @@ def running(folder: Path, timeout: float = 90.0) -> Iterator[Virtuoso]:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
+
+
+def push_args(server: Virtuoso, dist: Path, *extra: str) -> list[str]:
+    """The arguments of ``kg push`` that load the published files in ``dist`` into ``server``
+    (its Graph Store endpoint, with Digest authentication), then ``extra``."""
+    return [
+        "push",
+        "--dist",
+        str(dist),
+        "--endpoint",
+        server.sparql,
+        "--update",
+        server.sparql_auth,
+        "--gsp",
+        server.gsp,
+        "--user",
+        USER,
+        "--password",
+        PASSWORD,
+        "--digest",
+        *extra,
+    ]
