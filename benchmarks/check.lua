@@ -37,7 +37,8 @@ function response(status, headers, body)
    if status ~= 200 or #body ~= expected_length or byte_sum(body) ~= expected_sum then
       mismatches = mismatches + 1
       if first_mismatch == "" then
-         first_mismatch = status .. " " .. #body .. " bytes"
+         local start = string.gsub(string.sub(body, 1, 160), '[%c"\\]', " ")
+         first_mismatch = status .. " " .. #body .. " bytes: " .. start
       end
    end
 end
