@@ -2,6 +2,7 @@
 benchmarks/results/results.json and results.png.
 
     python -m benchmarks run [--sizes 1,10,100,430] [--repeat 3] [--budget 300] [--quick]
+    python -m benchmarks endpoint      # only the endpoint benchmark (benchmarks/endpoint.py)
 
 Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
 the spread (min and max), the peak resident memory of the step's process (which includes its
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import endpoint
 from benchmarks.generate import generate
 
 __all__ = ["main"]
@@ -488,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
     p.add_argument("--quick", action="store_true", help="x1 only, one run, no stock pyshacl")
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
+    p.add_argument("--no-endpoint", action="store_true", help="skip the endpoint benchmark")
+    endpoint.add_arguments(sub)
     p = sub.add_parser("table", help="print a results file as a Markdown table")
     p.add_argument("results", type=Path, nargs="?", default=RESULTS / "results.json")
     p = sub.add_parser("generate", help="write a synthetic graph as N-Triples")
@@ -496,7 +500,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if args.command == "table":
-        sys.stdout.write(table(json.loads(args.results.read_text(encoding="utf-8"))))
+        results = json.loads(args.results.read_text(encoding="utf-8"))
+        sys.stdout.write(table(results))
+        if "endpoint" in results:
+            sys.stdout.write("\n" + endpoint.table(results["endpoint"]))
+        return 0
+    if args.command == "endpoint":
+        endpoint.main(endpoint.settings_from(args), args.out / "results.json", _say)
         return 0
     if args.command == "generate":
         count = generate(args.scale, args.output, seed=args.seed)
@@ -508,6 +518,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, differ in results["checks"].items():
         if isinstance(differ, dict) and differ:  # query → (row counts) that differ
             _say(f"CHECK FAILED: {name}: {differ}")
+    if not args.no_endpoint:
+        name = "results-quick" if args.quick else "results"
+        settings = endpoint.QUICK if args.quick else endpoint.Settings()
+        endpoint.main(settings, args.out / f"{name}.json", _say)
     for figure in results["figures"]:
         speed = f"  x{figure['speed-up']:.1f} vs {figure['baseline']}" if figure["speed-up"] else ""
         _say(

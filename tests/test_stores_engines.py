@@ -34,7 +34,7 @@ import pytest
 from stores.fixtures import published, tool_cache, virtuoso  # noqa: F401 (fixtures)
 from stores.normal import Row, normal_rows
 from stores.tools import REPO, command, engine_params, jena, jena_batch, node, node_module
-from stores.virtuoso import PASSWORD, USER, Virtuoso
+from stores.virtuoso import Virtuoso, push_args
 from test_saved_queries import CASES, SAVED, SOURCES, Case, list_columns
 
 from kg.queries import bind_parameters, run_query
@@ -172,25 +172,6 @@ def _kg(*args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         cwd=REPO,
     )
-
-
-def push_args(server: Virtuoso, published: Path) -> list[str]:  # noqa: F811
-    return [
-        "push",
-        "--dist",
-        str(published),
-        "--endpoint",
-        server.sparql,
-        "--update",
-        server.sparql_auth,
-        "--gsp",
-        server.gsp,
-        "--user",
-        USER,
-        "--password",
-        PASSWORD,
-        "--digest",
-    ]
 
 
 def _virtuoso(published: Path, server: Virtuoso) -> dict[str, list[Row] | Exception]:  # noqa: F811

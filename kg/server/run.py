@@ -18,6 +18,7 @@ def serve(config: ServerConfig) -> None:
     import uvicorn
 
     from kg.server.app import create_app
+    from kg.server.worker import freeze_loaded
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -26,6 +27,7 @@ def serve(config: ServerConfig) -> None:
     access.setLevel(logging.INFO)
     access.propagate = False
     app = create_app(config)
+    freeze_loaded()  # the held graphs, as in the workers
     uvicorn.run(
         app,
         host=config.host,

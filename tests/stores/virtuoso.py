@@ -51,8 +51,8 @@ ThreadsPerQuery    = 2
 [HTTPServer]
 ServerPort           = 127.0.0.1:{http}
 ServerRoot           = {db}
-ServerThreads        = 4
-MaxClientConnections = 4
+ServerThreads        = {threads}
+MaxClientConnections = {threads}
 Charset              = UTF-8
 EnabledGzipContent   = 0
 
@@ -106,16 +106,20 @@ def running(
     buffers: int = 10000,
     max_rows: int = 100000,
     max_seconds: int = 60,
+    http_threads: int = 4,
 ) -> Iterator[Virtuoso]:
     """Start ``virtuoso-t`` in the foreground with its database in ``folder`` (a new one, or
     the one already there), wait until ``/sparql`` answers, and stop it (SIGTERM, then SIGKILL)
     at the end. ``buffers``: its page cache in 8 KiB pages; ``max_rows`` and ``max_seconds``:
-    the limits of a SPARQL answer."""
+    the limits of a SPARQL answer; ``http_threads``: its HTTP threads (and as many client
+    connections)."""
     folder.mkdir(parents=True, exist_ok=True)
     sql, http = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     settings = {"buffers": buffers, "dirty": buffers * 3 // 5, "max_rows": max_rows}
-    text = _INI.format(db=folder, sql=sql, http=http, max_seconds=max_seconds, **settings)
+    text = _INI.format(
+        db=folder, sql=sql, http=http, max_seconds=max_seconds, threads=http_threads, **settings
+    )
     ini.write_text(text, encoding="utf-8")
     log = (folder / "stdout.log").open("wb")
     process = subprocess.Popen(
@@ -147,3 +151,25 @@ def running(
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         log.close()
+
+
+def push_args(server: Virtuoso, dist: Path, *extra: str) -> list[str]:
+    """The arguments of ``kg push`` that load the published files in ``dist`` into ``server``
+    (its Graph Store endpoint, with Digest authentication), then ``extra``."""
+    return [
+        "push",
+        "--dist",
+        str(dist),
+        "--endpoint",
+        server.sparql,
+        "--update",
+        server.sparql_auth,
+        "--gsp",
+        server.gsp,
+        "--user",
+        USER,
+        "--password",
+        PASSWORD,
+        "--digest",
+        *extra,
+    ]

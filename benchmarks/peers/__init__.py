@@ -1,0 +1,1 @@
+"""The endpoint benchmark's peers: servers that answer the same queries as ``kg serve``."""
