@@ -5,13 +5,14 @@ wrk in the same run.
 
     python -m benchmarks endpoint [--duration 5] [--runs 3] [--concurrency 1,16,64]
 
-Before the runs, each server's answer to each query is fetched once and verified: as many rows
-as rdflib gives on the published file, with the same IRIs. During a run, the wrk script
+Before the runs, each server's answer to each query is fetched (a few times, so that every
+query process has seen it) and verified: as many rows as rdflib gives on the published file,
+with the same IRIs. During a run, the wrk script
 (benchmarks/check.lua) checks every answer against that body (status, length, and the sum of
 its bytes); a run with a wrong answer or a socket error fails its figure. The runs interleave
 the servers (each query and concurrency: every server, then again), and each figure is the
 median of the runs with the spread. ``kg serve`` gets the saved query's URL, the others the
-query's text (its parameters as a VALUES clause, as ``kg push`` users send it).
+query's text (its parameters as a VALUES clause, as ``kg query --endpoint`` sends it).
 """
 
 from __future__ import annotations

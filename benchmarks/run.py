@@ -501,7 +501,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "table":
         results = json.loads(args.results.read_text(encoding="utf-8"))
-        sys.stdout.write(table(results))
+        if "figures" in results:  # not when only the endpoint benchmark has run
+            sys.stdout.write(table(results))
         if "endpoint" in results:
             sys.stdout.write("\n" + endpoint.table(results["endpoint"]))
         return 0

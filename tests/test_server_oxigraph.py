@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -126,3 +127,24 @@ def test_bad_path_is_a_usage_error(tmp_path: Path, options: tuple[str, ...]) -> 
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2, done.stderr
     assert "Oxigraph" in done.stderr or "--path" in done.stderr
+
+
+def test_workers_stay_within_a_small_memory_limit_under_load(
+    tmp_path: Path, store_dir: Path
+) -> None:
+    """16 clients on the store with --memory-mb 500: every answer comes, no worker is lost
+    (each store thread's malloc arena used to reserve 64 MiB of the address-space limit)."""
+    options = ("--workers", "2", "--memory-mb", "500", "--store", "oxigraph")
+    env = {"KG_QUERIES_DIR": str(QUERIES), "KG_CACHE_ENTRIES": "0"}
+    with running_server(tmp_path, *options, "--path", str(store_dir), env=env) as server:
+        names = ("exports", "shared-organisations", "visits", "timeline")
+
+        def ask(number: int) -> int:
+            url = f"{server.url}/queries/{names[number % len(names)]}"
+            return httpx.get(url, timeout=60).status_code
+
+        with ThreadPoolExecutor(16) as pool:
+            statuses = list(pool.map(ask, range(800)))
+        assert statuses == [200] * 800
+        health = httpx.get(f"{server.url}/health", timeout=30).json()
+        assert health["workers_replaced"] == 0
