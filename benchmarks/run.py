@@ -1,7 +1,7 @@
 """Run the suite: generate each size, run every step in its own process several times, and write
 benchmarks/results/results.json and results.png.
 
-    python -m benchmarks run [--sizes 1,10,100,430] [--repeat 3] [--budget 150] [--quick]
+    python -m benchmarks run [--sizes 1,10,100,430] [--repeat 3] [--budget 300] [--quick]
     python -m benchmarks endpoint      # only the endpoint benchmark (benchmarks/endpoint.py)
 
 Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("run", help="run the suite and write the results and the plot")
     p.add_argument("--sizes", default="1,10,100,430", help="scale factors (default 1,10,100,430)")
     p.add_argument("--repeat", type=int, default=3, help="runs per step and size (default 3)")
-    p.add_argument("--budget", type=float, default=150, help="seconds a step may take (150)")
+    p.add_argument("--budget", type=float, default=300, help="seconds a step may take (300)")
     p.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
     p.add_argument("--quick", action="store_true", help="x1 only, one run, no stock pyshacl")
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
