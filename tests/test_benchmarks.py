@@ -80,3 +80,14 @@ def test_quick_run_writes_results_and_plot(tmp_path: Path) -> None:
     assert {"parse-rdflib", "validate-kg", "reason-reasonable", "kg-query-warm"} <= steps
     assert results["versions"]["kazkgz"]
     assert (tmp_path / "results-quick.png").stat().st_size > 1000
+
+
+def test_run_only_the_steps_asked_for(tmp_path: Path) -> None:
+    """``--steps``: one step measured, at one size, without the other steps."""
+    from benchmarks.run import main
+
+    argv = ["run", "--sizes", "1", "--repeat", "1", "--steps", "validate-kg"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert {f["step"] for f in results["figures"]} == {"generate", "validate-kg"}
+    assert results["figures"][-1]["produced"]["conforms"] is True
