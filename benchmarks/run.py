@@ -2,6 +2,7 @@
 benchmarks/results/results.json and results.png.
 
     python -m benchmarks run [--sizes 1,10,100,430] [--repeat 3] [--budget 300] [--quick]
+                             [--steps validate-kg,...]
     python -m benchmarks endpoint      # only the endpoint benchmark (benchmarks/endpoint.py)
 
 Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
@@ -198,14 +199,20 @@ def _say(text: str) -> None:
 
 
 def run(
-    sizes: list[int], repeat: int, budget: float, quick: bool, out: Path, seed: int = 1
+    sizes: list[int],
+    repeat: int,
+    budget: float,
+    quick: bool,
+    out: Path,
+    seed: int = 1,
+    only: list[str] | None = None,
 ) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="kazkgz-bench-"))
     results: dict[str, Any] = {}
     figures: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     history: dict[str, list[tuple[int, dict[str, Any]]]] = {s: [] for s in STEPS}
-    steps = [s for s in STEPS if not (quick and s == "validate-pyshacl")]
+    steps = [s for s in STEPS if not (quick and s == "validate-pyshacl") and s in (only or STEPS)]
     if quick:
         skipped.append(
             {"step": "validate-pyshacl", "scale": 1, "reason": "--quick: stock pyshacl takes ~10 s"}
@@ -255,7 +262,7 @@ def run(
                     f"({figure['min_s']:.3f}-{figure['max_s']:.3f}), "
                     f"{figure['peak_rss_mib'] or 0:.0f} MiB"
                 )
-            if scale == 1:
+            if scale == 1 and not only:
                 figures += _whole_process_figures(work, repeat, quick)
                 figures += _build_figures(work, repeat, quick)
             # after each size, so that a run stopped later still leaves its figures
@@ -493,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--budget", type=float, default=300, help="seconds a step may take (300)")
     p.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
     p.add_argument("--quick", action="store_true", help="x1 only, one run, no stock pyshacl")
+    p.add_argument("--steps", help="only these steps, comma-separated (default: all)")
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
     p.add_argument("--no-endpoint", action="store_true", help="skip the endpoint benchmark")
     endpoint.add_arguments(sub)
@@ -519,11 +527,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
     repeat = 1 if args.quick else args.repeat
-    results = run(sizes, repeat, args.budget, args.quick, args.out, args.seed)
+    only = args.steps.split(",") if args.steps else None
+    results = run(sizes, repeat, args.budget, args.quick, args.out, args.seed, only)
     for name, differ in results["checks"].items():
         if isinstance(differ, dict) and differ:  # query → (row counts) that differ
             _say(f"CHECK FAILED: {name}: {differ}")
-    if not args.no_endpoint:
+    if not args.no_endpoint and not only:
         name = "results-quick" if args.quick else "results"
         settings = endpoint.QUICK if args.quick else endpoint.Settings()
         endpoint.main(settings, args.out / f"{name}.json", _say)

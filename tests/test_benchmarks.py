@@ -179,3 +179,14 @@ def test_checks_name_each_query_whose_row_count_differs() -> None:
     )
     assert checks["queries x10: row counts that differ, Oxigraph vs Jena TDB2"] == {}
     assert checks["queries x10: row counts that differ, Oxigraph vs Virtuoso"] == {"b": (2, 0)}
+
+
+def test_run_only_the_steps_asked_for(tmp_path: Path) -> None:
+    """``--steps``: one step measured, at one size, without the other steps."""
+    from benchmarks.run import main
+
+    argv = ["run", "--sizes", "1", "--repeat", "1", "--steps", "validate-kg"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert {f["step"] for f in results["figures"]} == {"generate", "validate-kg"}
+    assert results["figures"][-1]["produced"]["conforms"] is True

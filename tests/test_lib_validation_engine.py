@@ -100,11 +100,15 @@ def test_every_fixture_fails_as_expected_through_the_library() -> None:
     assert failures == []
 
 
-def test_the_callers_graph_is_not_modified() -> None:
-    data = fixture_data(CASES[0])
-    before = set(data)
+@pytest.mark.parametrize("prefixes", ["rdflib", "none"])
+def test_the_callers_graph_is_not_modified(prefixes: str) -> None:
+    """Not its triples (the ontology is mixed in only while validating), nor its prefixes."""
+    data = Graph(bind_namespaces=prefixes)  # type: ignore[arg-type]
+    data += fixture_data(CASES[0])
+    before, namespaces = set(data), sorted(data.namespaces())
     validate(data, shapes=shapes_graph(), ontology=ontology_graph())
     assert set(data) == before
+    assert sorted(data.namespaces()) == namespaces
 
 
 def test_every_project_rule_is_evaluated_once() -> None:
