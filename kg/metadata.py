@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from rdflib import XSD, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
@@ -166,6 +167,29 @@ def prepare(text: str) -> Query:
     """``text`` parsed with the project's prefixes, once per process (the parse costs tens of
     milliseconds; a prepared query is not changed by running it)."""
     return prepareQuery(text, initNs=PREFIXES)
+
+
+def uses_service(algebra: Any) -> bool:
+    """True if the parsed query contains a SERVICE pattern anywhere."""
+    stack = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def calls_service(text: str) -> bool:
+    """True if the query ``text`` (parsed by :func:`prepare`) has a SERVICE pattern; read once
+    per text, like its parse."""
+    return uses_service(prepare(text).algebra)
 
 
 def query_variables(text: str, source: str | None = None) -> tuple[str, ...]:

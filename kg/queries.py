@@ -23,7 +23,7 @@ from kg.errors import (
     UnknownQueryError,
     UsageError,
 )
-from kg.metadata import SavedQuery, parse_query_file, prepare
+from kg.metadata import SavedQuery, calls_service, parse_query_file, prepare
 from kg.paths import Sources, default_sources
 from kg.results import QueryResult
 
@@ -64,11 +64,10 @@ def query_graph(inferred: bool = False, paths: Sources | None = None) -> Graph:
     return graph
 
 
-def _check_safe(prepared: Query, source: str | None) -> None:
-    algebra = prepared.algebra
-    if algebra.get("datasetClause"):
+def _check_safe(text: str, prepared: Query, source: str | None) -> None:
+    if prepared.algebra.get("datasetClause"):
         raise SparqlSyntaxError("FROM and FROM NAMED are not supported here", source)
-    if "ServiceGraphPattern" in repr(algebra):
+    if calls_service(text):
         raise SparqlSyntaxError("SERVICE is not allowed: the graph is queried locally", source)
 
 
@@ -78,7 +77,7 @@ def _prepare(text: str, source: str | None = None) -> Query:
     except Exception as exc:  # pyparsing and rdflib raise several types
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SparqlSyntaxError(message, source) from exc
-    _check_safe(prepared, source)
+    _check_safe(text, prepared, source)
     return prepared
 
 

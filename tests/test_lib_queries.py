@@ -193,6 +193,16 @@ def test_queries_that_would_leave_the_graph_or_change_it_are_refused(text: str) 
         sparql(text, paths=SRC)
 
 
+def test_a_service_pattern_is_refused_wherever_it_is_and_every_time() -> None:
+    text = (
+        "SELECT * WHERE { ?s ?p ?o OPTIONAL { { SELECT ?s WHERE {"
+        " SERVICE <http://example.org/sparql> { ?s ?q ?v } } } } }"
+    )
+    for _ in range(2):  # the second time, the check read once per text is used
+        with pytest.raises(SparqlSyntaxError, match="SERVICE"):
+            sparql(text, paths=SRC)
+
+
 def test_construct_gives_a_graph() -> None:
     result = sparql(
         "CONSTRUCT { ?s a ?c } WHERE { ?s a <https://w3id.org/kazkgz/ontology#State> ; a ?c }",

@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rdflib.plugins.sparql.parserutils import CompValue
-
 from kg.server.graphs import GRAPH_IRIS, graph_name
 
-__all__ = ["Refused", "check_graph_iris", "dataset_clause", "nesting_depth", "uses_service"]
+__all__ = ["Refused", "check_graph_iris", "dataset_clause", "nesting_depth"]
 
 _OPEN = "({["
 _CLOSE = ")}]"
@@ -38,22 +36,6 @@ def nesting_depth(text: str) -> int:
         elif char in _CLOSE and depth:
             depth -= 1
     return deepest
-
-
-def uses_service(algebra: Any) -> bool:
-    """True if the parsed query contains a SERVICE pattern anywhere."""
-    stack = [algebra]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple):
-            stack.extend(node)
-    return False
 
 
 def dataset_clause(algebra: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -35,13 +35,13 @@ from kg.errors import (
     UnknownParameterError,
     UnknownQueryError,
 )
-from kg.metadata import SavedQuery
+from kg.metadata import SavedQuery, uses_service
 from kg.namespaces import PREFIXES
 from kg.paths import Sources
 from kg.server.formats import ask_document, graph_document, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
-from kg.server.safety import Refused, check_graph_iris, dataset_clause, uses_service
+from kg.server.safety import Refused, check_graph_iris, dataset_clause
 
 if TYPE_CHECKING:
     from kg.stores.oxigraph import OxigraphStore

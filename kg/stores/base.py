@@ -8,6 +8,7 @@ store they talk to."""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -76,7 +77,10 @@ def prologue(text: str) -> str:
     return "\n".join(lines) + "\n" + text
 
 
+@functools.cache
 def _labels_graph() -> Graph:
+    """An empty graph with the project's prefixes, through which results show IRIs as CURIEs:
+    one per process, as building its prefix table took longer than Oxigraph's query."""
     return bind_prefixes(Graph())
 
 
