@@ -4,15 +4,17 @@ and a free port in a subprocess, wait until it is ready, stop it afterwards."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -37,6 +39,19 @@ class Server:
 
     def log_lines(self) -> list[str]:
         return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+
+    def access_records(
+        self, matching: Callable[[dict[str, Any]], bool], timeout: float = 15
+    ) -> list[dict[str, Any]]:
+        """The access log's records that ``matching`` accepts, waiting up to ``timeout`` s for
+        one: the server writes a request's line after it has sent the answer."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = [line for line in self.log_lines() if line.startswith("{")]
+            found = [r for r in map(json.loads, lines) if matching(r)]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
 
 
 @contextlib.contextmanager

@@ -5,8 +5,8 @@ negative cases; the dataset parameters; the service description."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import json
 from pathlib import Path
 
 import httpx
@@ -356,10 +356,12 @@ def test_health_and_access_log(server) -> None:
     health = httpx.get(f"{server.url}/health").json()
     assert health["status"] == "ok"
     assert health["graphs"]["asserted"] == len(load_graph())
-    _get(server, query=ASK + " # logged")
-    records = [json.loads(line) for line in server.log_lines() if line.startswith("{")]
-    logged = [r for r in records if r["path"] == "/sparql" and r["query_hash"]]
-    assert logged
+    text = ASK + " # logged"
+    _get(server, query=text)
+    expected_hash = hashlib.sha256(text.encode()).hexdigest()[:16]  # sha256 prefix, as logged
+    logged = server.access_records(lambda r: r["query_hash"] == expected_hash)
+    assert len(logged) == 1
+    assert logged[-1]["path"] == "/sparql"
     assert {"query_hash", "duration_ms", "rows", "status"} <= set(logged[-1])
     assert logged[-1]["status"] == 200
     assert logged[-1]["rows"] == 1
