@@ -64,8 +64,8 @@ def query_graph(inferred: bool = False, paths: Sources | None = None) -> Graph:
     return graph
 
 
-def _check_safe(text: str, prepared: Query, source: str | None) -> None:
-    if prepared.algebra.get("datasetClause"):
+def _check_safe(text: str, source: str | None) -> None:
+    if prepare(text).algebra.get("datasetClause"):
         raise SparqlSyntaxError("FROM and FROM NAMED are not supported here", source)
     if calls_service(text):
         raise SparqlSyntaxError("SERVICE is not allowed: the graph is queried locally", source)
@@ -77,7 +77,7 @@ def _prepare(text: str, source: str | None = None) -> Query:
     except Exception as exc:  # pyparsing and rdflib raise several types
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SparqlSyntaxError(message, source) from exc
-    _check_safe(text, prepared, source)
+    _check_safe(text, source)
     return prepared
 
 
