@@ -36,7 +36,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from benchmarks.endpoint_servers import SERVERS, Endpoint, Published, missing, publish, start
-from kg.queries import bind_parameters, get_query
+from kg.queries.execution import bind_parameters, get_query
 from kg.stores import result_from_json, with_values
 from kg.stores.remote import ascii_query
 

@@ -20,8 +20,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.paths import default_sources
-from kg.publish import build
+from kg.core.paths import default_sources
+from kg.publishing.build import build
 from kg.stores.base import ASSERTED_GRAPH
 from tests.stores.virtuoso import free_port, push_args
 from tests.stores.virtuoso import running as running_virtuoso

@@ -25,8 +25,8 @@ from rdflib.namespace import SKOS
 from rdflib.plugins.serializers.nt import _quoteLiteral
 from rdflib.term import Node
 
-from kg.namespaces import KK, KKO
-from kg.paths import default_sources
+from kg.core.namespaces import KK, KKO
+from kg.core.paths import default_sources
 
 __all__ = ["HUB_CLASSES", "article_triples", "generate", "nt_term", "template"]
 

@@ -1,6 +1,6 @@
 """OWL RL closures for large graphs: ``reasonable`` (Rust, PyPI) completed to match owlrl.
 
-owlrl is the project's reference reasoner (kg.reasoning); it costs about a millisecond a
+owlrl is the project's reference reasoner (kg.graph.reasoning); it costs about a millisecond a
 triple. ``reasonable`` is 10 to 40 times faster, but differs from owlrl in three ways, which
 :func:`reasonable_inferred` makes up for, so that its instance inferences equal owlrl's (a test
 checks it on the article graph and on a generated graph):
@@ -13,12 +13,12 @@ checks it on the article graph and on a generated graph):
 2. It writes every plain literal as ``"..."^^xsd:string``; RDF 1.1 says they are the same
    term, rdflib does not: we write them back as plain literals.
 3. It implements none of the consistency rules (eq-diff*, prp-pdw, prp-irp, cls-com, cls-nothing
-   ..., and the functional-property clashes that kg.reasoning adds): it cannot say that a graph
-   is inconsistent. Where it is used, consistency must be checked elsewhere (the library's
-   fast engine, kg.fast_reasoning, runs kg.consistency on its closure; the benchmarks use
-   these functions only to time the closure).
+   ..., and the functional-property clashes that kg.graph.reasoning adds): it cannot say that a
+   graph is inconsistent. Where it is used, consistency must be checked elsewhere (the library's
+   fast engine, kg.graph.fast_reasoning, runs kg.graph.consistency on its closure; the benchmarks
+   use these functions only to time the closure).
 
-Output is then filtered as :func:`kg.reasoning.reason` filters owlrl's: the inferred triples
+Output is then filtered as :func:`kg.graph.reasoning.reason` filters owlrl's: the inferred triples
 only, without the noise listed there.
 
 :func:`reasonable_inferred_file` does the same for a million triples and more within a few
@@ -42,9 +42,9 @@ from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.term import Node
 
 from benchmarks.generate import nt_term
-from kg.fast_reasoning import apply_chains, plain, property_chains, same_values
-from kg.namespaces import KK
-from kg.reasoning import is_noise
+from kg.core.namespaces import KK
+from kg.graph.fast_reasoning import apply_chains, plain, property_chains, same_values
+from kg.graph.reasoning import is_noise
 
 __all__ = ["instance_triples", "reasonable_inferred", "reasonable_inferred_file"]
 
@@ -63,7 +63,8 @@ def _reasonable(triples: Iterable[Triple]) -> set[Triple]:
 
 def reasonable_inferred(graph: Graph) -> Graph:
     """The triples that the OWL RL closure of ``graph`` adds, by ``reasonable`` completed with
-    property chains (see the module documentation), filtered as kg.reasoning filters owlrl's."""
+    property chains (see the module documentation), filtered as kg.graph.reasoning filters
+    owlrl's."""
     asserted = {(plain(s), p, plain(o)) for s, p, o in graph}
     chains = property_chains(graph)
     closed = _reasonable(asserted)

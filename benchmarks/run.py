@@ -76,9 +76,9 @@ STEPS = [
 NAIVE = """
 import sys
 from rdflib import Graph
-from kg.paths import default_sources
-from kg.queries import get_query, bind_parameters
-from kg.reasoning import reason
+from kg.core.paths import default_sources
+from kg.queries.execution import get_query, bind_parameters
+from kg.graph.reasoning import reason
 sources = default_sources()
 graph = Graph()
 for file in sources.graph_files():
@@ -307,7 +307,7 @@ def _write(
 def _ontology_triples() -> int:
     from rdflib import Graph
 
-    from kg.paths import default_sources
+    from kg.core.paths import default_sources
 
     graph = Graph()
     for file in default_sources().ontology:
@@ -369,7 +369,7 @@ def _build_figures(work: Path, repeat: int, quick: bool) -> list[dict[str, Any]]
 
 
 def _asserted_triples() -> int:
-    from kg.loading import load_graph
+    from kg.graph.loading import load_graph
 
     return len(load_graph())
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.paths import default_sources
+from kg.core.paths import default_sources
 
 __all__ = ["STEPS", "run_step", "write_closure"]
 
@@ -68,7 +68,7 @@ def _oxigraph_store(data: Path, graph: Any = None) -> Any:
 
 
 def _saved_queries() -> list[tuple[str, str, dict[str, Any], bool]]:
-    from kg.queries import bind_parameters, list_queries
+    from kg.queries.execution import bind_parameters, list_queries
 
     found = []
     for query in list_queries():
@@ -166,7 +166,7 @@ def _validate_stock(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str
 
 
 def _validate_kg(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
-    from kg.validation import validate
+    from kg.graph.validation import validate
 
     graph = Graph().parse(data, format="nt")
     ontology = Graph()
@@ -181,14 +181,14 @@ def _validate_kg(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, A
 
 
 def _reason_owlrl(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
-    from kg.reasoning import reason
+    from kg.graph.reasoning import reason
 
     graph = _rdflib_graph(data)
     return None, lambda _: {"inferred": len(reason(graph, "owlrl"))}
 
 
 def _reason_fast(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
-    from kg.reasoning import reason
+    from kg.graph.reasoning import reason
 
     graph = _rdflib_graph(data)
     return None, lambda _: {"inferred": len(reason(graph, "fast"))}
@@ -200,7 +200,7 @@ def _reason_reasonable(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[
 
 
 def _queries_rdflib(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
-    from kg.metadata import prepare
+    from kg.queries.metadata import prepare
 
     asserted = _rdflib_graph(data)
     both = asserted + _inferred(data)
@@ -219,7 +219,7 @@ def _queries_rdflib(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str
 def _queries_oxigraph(data: Path) -> tuple[Prepared, Callable[[Prepared], dict[str, Any]]]:
     from pyoxigraph import NamedNode, RdfFormat
 
-    from kg.namespaces import PREFIXES
+    from kg.core.namespaces import PREFIXES
     from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, with_values
 
     asserted, inferred = NamedNode(ASSERTED_GRAPH), NamedNode(INFERRED_GRAPH)

@@ -3,7 +3,7 @@
 Load the graph, validate it with SHACL, reason over it with OWL RL, run saved and ad hoc
 SPARQL queries, trace a fact to the article's words, and publish the artefacts.
 
-Importing ``kg`` is cheap: each public name (and each submodule, ``kg.cache`` ...) is imported
+Importing ``kg`` is cheap: each public name (and each submodule, ``kg.graph.cache`` ...) is imported
 on first use (PEP 562), so a command that runs a saved query never loads pyshacl or owlrl."""
 
 from __future__ import annotations
@@ -12,10 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kg.cache import load_inferred
-    from kg.checks import CheckResult, run_checks
-    from kg.counts import Stats, stats
-    from kg.errors import (
+    from kg.core.errors import (
         InconsistencyError,
         KgError,
         NodeNotFoundError,
@@ -28,57 +25,60 @@ if TYPE_CHECKING:
         UsageError,
         ValidationFailed,
     )
-    from kg.loading import load_graph
-    from kg.metadata import QueryParam, SavedQuery
-    from kg.paths import Sources, default_sources, project_root
-    from kg.provenance import Evidence, Provenance, source
-    from kg.publish import BuildReport, build
-    from kg.queries import get_query, list_queries, run_query, sparql
-    from kg.reasoning import reason
-    from kg.results import QueryResult
-    from kg.serialization import export
-    from kg.validation import ValidationReport, ValidationResult, validate
-    from kg.versions import __version__
+    from kg.core.paths import Sources, default_sources, project_root
+    from kg.core.versions import __version__
+    from kg.graph.cache import load_inferred
+    from kg.graph.counts import Stats, stats
+    from kg.graph.loading import load_graph
+    from kg.graph.provenance import Evidence, Provenance, source
+    from kg.graph.reasoning import reason
+    from kg.graph.serialization import export
+    from kg.graph.validation import ValidationReport, ValidationResult, validate
+    from kg.publishing.build import BuildReport, build
+    from kg.queries.checks import CheckResult, run_checks
+    from kg.queries.execution import get_query, list_queries, run_query, sparql
+    from kg.queries.metadata import QueryParam, SavedQuery
+    from kg.queries.results import QueryResult
 
 _LAZY = {
-    "load_inferred": "kg.cache",
-    "CheckResult": "kg.checks",
-    "run_checks": "kg.checks",
-    "Stats": "kg.counts",
-    "stats": "kg.counts",
-    "InconsistencyError": "kg.errors",
-    "KgError": "kg.errors",
-    "NodeNotFoundError": "kg.errors",
-    "ParameterTypeError": "kg.errors",
-    "QueryMetadataError": "kg.errors",
-    "SparqlSyntaxError": "kg.errors",
-    "TurtleSyntaxError": "kg.errors",
-    "UnknownParameterError": "kg.errors",
-    "UnknownQueryError": "kg.errors",
-    "UsageError": "kg.errors",
-    "ValidationFailed": "kg.errors",
-    "load_graph": "kg.loading",
-    "QueryParam": "kg.metadata",
-    "SavedQuery": "kg.metadata",
-    "Sources": "kg.paths",
-    "default_sources": "kg.paths",
-    "project_root": "kg.paths",
-    "Evidence": "kg.provenance",
-    "Provenance": "kg.provenance",
-    "source": "kg.provenance",
-    "BuildReport": "kg.publish",
-    "build": "kg.publish",
-    "get_query": "kg.queries",
-    "list_queries": "kg.queries",
-    "run_query": "kg.queries",
-    "sparql": "kg.queries",
-    "reason": "kg.reasoning",
-    "QueryResult": "kg.results",
-    "export": "kg.serialization",
-    "ValidationReport": "kg.validation",
-    "ValidationResult": "kg.validation",
-    "validate": "kg.validation",
-    "__version__": "kg.versions",
+    "load_inferred": "kg.graph.cache",
+    "CheckResult": "kg.queries.checks",
+    "run_checks": "kg.queries.checks",
+    "Stats": "kg.graph.counts",
+    "stats": "kg.graph.counts",
+    "InconsistencyError": "kg.core.errors",
+    "KgError": "kg.core.errors",
+    "NodeNotFoundError": "kg.core.errors",
+    "ParameterTypeError": "kg.core.errors",
+    "QueryMetadataError": "kg.core.errors",
+    "SparqlSyntaxError": "kg.core.errors",
+    "TurtleSyntaxError": "kg.core.errors",
+    "UnknownParameterError": "kg.core.errors",
+    "UnknownQueryError": "kg.core.errors",
+    "UsageError": "kg.core.errors",
+    "ValidationFailed": "kg.core.errors",
+    "load_graph": "kg.graph.loading",
+    "QueryParam": "kg.queries.metadata",
+    "SavedQuery": "kg.queries.metadata",
+    "Sources": "kg.core.paths",
+    "default_sources": "kg.core.paths",
+    "project_root": "kg.core.paths",
+    "Evidence": "kg.graph.provenance",
+    "Provenance": "kg.graph.provenance",
+    "source": "kg.graph.provenance",
+    "BuildReport": "kg.publishing.build",
+    "build": "kg.publishing.build",
+    "get_query": "kg.queries.execution",
+    "list_queries": "kg.queries.execution",
+    "run_query": "kg.queries.execution",
+    "sparql": "kg.queries.execution",
+    "reason": "kg.graph.reasoning",
+    "QueryResult": "kg.queries.results",
+    "export": "kg.graph.serialization",
+    "ValidationReport": "kg.graph.validation",
+    "ValidationResult": "kg.graph.validation",
+    "validate": "kg.graph.validation",
+    "__version__": "kg.core.versions",
 }
 
 __all__ = [
@@ -128,7 +128,7 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         try:
-            return importlib.import_module(f"kg.{name}")  # a submodule: kg.cache ...
+            return importlib.import_module(f"kg.{name}")  # a submodule: kg.graph.cache ...
         except ModuleNotFoundError as exc:
             if exc.name != f"kg.{name}":
                 raise

@@ -15,34 +15,32 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.lazy import lazy_module
+from kg.core.lazy import lazy_module
 
 if TYPE_CHECKING:  # imported on first use: `kg query` never loads pyshacl or owlrl, and
     # answers from the cache without loading rdflib
-    from kg import (
-        cache,
-        counts,
-        loading,
-        namespaces,
-        provenance,
-        publish,
-        queries,
-        serialization,
-        stores,
-        validation,
-    )
-    from kg.results import QueryResult
+    from kg import stores
+    from kg.core import namespaces
+    from kg.graph import cache, counts, loading, provenance, serialization, validation
+    from kg.publishing import build as publish
+    from kg.queries import execution as queries
+    from kg.queries.results import QueryResult
 else:  # stand-ins that import each module on first attribute access
-    _LAZY = "cache counts loading namespaces provenance publish queries serialization stores "
-    _LAZY += "validation"
-    globals().update({name: lazy_module(f"kg.{name}") for name in _LAZY.split()})
-from kg import answers
-from kg.constants import ASSERTED_GRAPH, EXPORT_FORMATS, INFERRED_GRAPH, RESULT_FORMATS
-from kg.engines import ENGINES
-from kg.errors import KgError, UsageError
-from kg.paths import default_sources
-from kg.progress import Progress
-from kg.versions import library_versions
+    stores = lazy_module("kg.stores")
+    namespaces = lazy_module("kg.core.namespaces")
+    cache, counts, loading, provenance, serialization, validation = (
+        lazy_module(f"kg.graph.{name}")
+        for name in ("cache", "counts", "loading", "provenance", "serialization", "validation")
+    )
+    publish = lazy_module("kg.publishing.build")
+    queries = lazy_module("kg.queries.execution")
+from kg.core.constants import ASSERTED_GRAPH, EXPORT_FORMATS, INFERRED_GRAPH, RESULT_FORMATS
+from kg.core.engines import ENGINES
+from kg.core.errors import KgError, UsageError
+from kg.core.paths import default_sources
+from kg.core.progress import Progress
+from kg.core.versions import library_versions
+from kg.queries import answers
 
 __all__ = ["main"]
 
@@ -71,8 +69,8 @@ def _answer(
     run: Callable[[], QueryResult],
 ) -> None:
     """Print the answer of ``run()``. On the project's files in memory it goes through the
-    answer cache (see :mod:`kg.answers`), keyed by ``request`` and the ``inputs`` files, unless
-    --no-cache, or ``query`` (its text; None if unreadable) may change from run to run."""
+    answer cache (see :mod:`kg.queries.answers`), keyed by ``request`` and the ``inputs`` files,
+    unless --no-cache, or ``query`` (its text; None if unreadable) may change from run to run."""
 
     def compute() -> str:
         with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kg.paths import Sources, default_sources
+from kg.core.paths import Sources, default_sources
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lib"
 PROJECT = FIXTURES / "project"

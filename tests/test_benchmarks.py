@@ -12,10 +12,10 @@ import pytest
 from rdflib import OWL, Graph, URIRef
 
 from kg import load_graph
-from kg.namespaces import KK, KKO
-from kg.paths import default_sources
-from kg.reasoning import reason
-from kg.validation import validate
+from kg.core.namespaces import KK, KKO
+from kg.core.paths import default_sources
+from kg.graph.reasoning import reason
+from kg.graph.validation import validate
 
 benchmarks_generate = pytest.importorskip("benchmarks.generate")
 generate = benchmarks_generate.generate
@@ -93,7 +93,7 @@ def test_file_fed_reasonable_infers_what_owlrl_infers(
     values of one functional property (owl:sameAs, and what follows from it)."""
     reasoners = pytest.importorskip("benchmarks.reasoners", reason="pip install -e '.[bench]'")
     pytest.importorskip("reasonable", reason="the bench extra: pip install -e '.[bench]'")
-    from kg.reasoning import _owlrl_closure, is_noise
+    from kg.graph.reasoning import _owlrl_closure, is_noise
 
     data = tmp_path / "data.nt"
     generate(scale, data, seed=9)
@@ -110,7 +110,7 @@ def test_file_fed_reasonable_infers_what_owlrl_infers(
         schema.parse(file, format="turtle")
     graph = Graph().parse(data, format="nt")
     graph += schema
-    # owlrl's closure itself: kg.reasoning.reason refuses two values of a functional property
+    # owlrl's closure itself: kg.graph.reasoning.reason refuses two values of a functional property
     closed = _owlrl_closure(graph)
     expected = {t for t in closed if t not in graph and not is_noise(t)}
     if extra:

@@ -1,4 +1,4 @@
-"""The answer cache (kg.answers): keyed by request and inputs, bounded, never fatal."""
+"""The answer cache (kg.queries.answers): keyed by request and inputs, bounded, never fatal."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import answers
+from kg.queries import answers
 
 
 @pytest.fixture

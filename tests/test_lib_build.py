@@ -13,9 +13,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
 from kg import InconsistencyError, ValidationFailed, build, export, load_graph, reason, run_checks
-from kg.atomic import atomic_open
-from kg.paths import default_sources
-from kg.serialization import EXPORT_FORMATS, serialize
+from kg.core.atomic import atomic_open
+from kg.core.paths import default_sources
+from kg.graph.serialization import EXPORT_FORMATS, serialize
 
 PARSE_AS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 

@@ -9,8 +9,10 @@ from lib_helpers import copy_project
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from kg import cache, keys, load_inferred, reasoning
-from kg.paths import default_sources
+from kg import load_inferred
+from kg.core import keys
+from kg.core.paths import default_sources
+from kg.graph import cache, reasoning
 
 
 def _boom(graph: Graph) -> Graph:

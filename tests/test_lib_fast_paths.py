@@ -12,8 +12,9 @@ import pytest
 from lib_helpers import copy_project
 from rdflib.compare import isomorphic
 
-from kg import cache, loading, sparql, validation
-from kg.paths import default_sources
+from kg import sparql
+from kg.core.paths import default_sources
+from kg.graph import cache, loading, validation
 
 
 def _boom(*_args: object, **_kwargs: object) -> object:
@@ -129,7 +130,8 @@ def test_kg_query_imports_neither_pyshacl_nor_owlrl(tmp_path: Path) -> None:
     probe = (
         "import sys, kg.cli\n"
         "code = kg.cli.main(['-q', 'sparql', 'SELECT * WHERE { ?s ?p ?o } LIMIT 1'])\n"
-        "heavy = sorted(m for m in ('pyshacl', 'owlrl', 'kg.validation', 'kg.publish') "
+        "heavy = sorted(m for m in "
+        "('pyshacl', 'owlrl', 'kg.graph.validation', 'kg.publishing.build') "
         "if m in sys.modules)\n"
         "print('HEAVY', heavy)\n"
         "sys.exit(code)\n"

@@ -1,4 +1,4 @@
-"""The fast engine (kg.fast_reasoning) infers what owlrl, the reference, infers: the same
+"""The fast engine (kg.graph.fast_reasoning) infers what owlrl, the reference, infers: the same
 triples on the article graph and on a generated graph, its default choice, and its cache."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from lib_helpers import copy_project
 from rdflib import Graph
 
 from kg import load_graph
-from kg.cache import reason_files
-from kg.engines import default_engine
-from kg.paths import default_sources
-from kg.reasoning import reason
+from kg.core.engines import default_engine
+from kg.core.paths import default_sources
+from kg.graph.cache import reason_files
+from kg.graph.reasoning import reason
 
 pytest.importorskip("reasonable")
 

@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 from kg import TurtleSyntaxError, UsageError, load_graph, project_root
-from kg.paths import default_sources
+from kg.core.paths import default_sources
 
 
 def test_load_graph_unions_ontology_and_data_but_not_reference() -> None:

@@ -72,7 +72,7 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path) -> None:
     env["PYTHONPATH"] = str(tmp_path / "site")
     probe = subprocess.run(
         [sys.executable, "-c",
-         "import kg, kg.paths; print(kg.paths.project_root()); print(kg.__version__)"],
+         "import kg, kg.core.paths; print(kg.core.paths.project_root()); print(kg.__version__)"],
         capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=60,
     )  # fmt: skip
     assert probe.returncode == 0, probe.stderr

@@ -1,4 +1,5 @@
-"""kg.parallel: a step runs in a forked process where it can, and its errors reach the caller."""
+"""kg.publishing.parallel: a step runs in a forked process where it can, and its errors reach
+the caller."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from functools import partial
 
 import pytest
 
-from kg import parallel
+from kg.publishing import parallel
 
 
 def _pid() -> int:

@@ -7,8 +7,8 @@ from lib_helpers import KK, KKO, fixture_sources
 from rdflib import URIRef
 
 from kg import NodeNotFoundError, source, stats
-from kg.namespaces import expand_node
-from kg.provenance import sentence_around
+from kg.core.namespaces import expand_node
+from kg.graph.provenance import sentence_around
 
 
 def test_source_of_a_fact() -> None:

@@ -25,7 +25,7 @@ from kg import (
     run_query,
     sparql,
 )
-from kg.metadata import parse_query_file
+from kg.queries.metadata import parse_query_file
 
 SRC = fixture_sources()
 

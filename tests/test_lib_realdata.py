@@ -7,8 +7,8 @@ from lib_helpers import REPO
 from rdflib.namespace import RDF
 
 from kg import load_graph, reason, run_checks, source, validate
-from kg.namespaces import KKO
-from kg.paths import default_sources
+from kg.core.namespaces import KKO
+from kg.core.paths import default_sources
 
 SOURCES = default_sources(REPO)
 HAVE_GRAPH = (REPO / "ontology" / "kazkgz.ttl").is_file() and (

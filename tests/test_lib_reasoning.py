@@ -11,9 +11,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 from kg import InconsistencyError, load_graph, reason
-from kg.engines import ENGINES
-from kg.errors import UsageError
-from kg.reasoning import STANDARD_NAMESPACES, is_noise
+from kg.core.engines import ENGINES
+from kg.core.errors import UsageError
+from kg.graph.reasoning import STANDARD_NAMESPACES, is_noise
 
 
 @pytest.fixture(params=ENGINES)

@@ -1,5 +1,5 @@
-"""The library's way of running pyshacl (kg.validation, kg.shacl_sparql) gives the report that
-stock pyshacl gives, on the shapes' bad-data fixtures. (The benchmark suite,
+"""The library's way of running pyshacl (kg.graph.validation, kg.graph.shacl_sparql) gives the
+report that stock pyshacl gives, on the shapes' bad-data fixtures. (The benchmark suite,
 ``python -m benchmarks``, compares the two on the real graph and on generated graphs, where
 stock pyshacl takes seconds to minutes.)
 
@@ -27,8 +27,8 @@ from test_shapes import (
     shapes_graph,
 )
 
-from kg.shacl_sparql import ShaclDataGraph, batchable
-from kg.validation import validate
+from kg.graph.shacl_sparql import ShaclDataGraph, batchable
+from kg.graph.validation import validate
 
 EX = "PREFIX ex: <urn:ex:> "
 

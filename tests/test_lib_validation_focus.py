@@ -1,5 +1,5 @@
-"""The focus-node check in front of pyshacl (kg.shacl_focus) and the SHACL-SPARQL rules
-evaluated once with their FILTERs pushed down (kg.shacl_sparql) leave the report as stock
+"""The focus-node check in front of pyshacl (kg.graph.shacl_focus) and the SHACL-SPARQL rules
+evaluated once with their FILTERs pushed down (kg.graph.shacl_sparql) leave the report as stock
 pyshacl gives it: on every bad-data fixture, and on a generated graph with bad data injected,
 where a violation the fast path dropped would show as a difference (and as a missing expected
 result)."""
@@ -16,9 +16,9 @@ from rdflib.namespace import RDFS, SH
 from test_lib_validation_engine import RULE_CASES, fixture_data, stock
 from test_shapes import CASES, KK, KKO, ontology_graph, shapes_graph
 
-from kg.shacl_focus import Checker
-from kg.shacl_sparql import ShaclDataGraph
-from kg.validation import mixed_graph, validate
+from kg.graph.shacl_focus import Checker
+from kg.graph.shacl_sparql import ShaclDataGraph
+from kg.graph.validation import mixed_graph, validate
 
 OA = "http://www.w3.org/ns/oa#"
 KKS = "https://w3id.org/kazkgz/shapes#"

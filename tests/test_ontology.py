@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.paths import default_sources
+from kg.core.paths import default_sources
 
 # a plain Namespace: rdflib's XSD warns when pytest probes module attributes
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")

@@ -1,5 +1,5 @@
-"""The ontology's documentation (``python -m kg.ontology_docs``): the pyLODE page and the class
-diagram are rebuilt from the ontology by one command, and the committed copies in docs/ are up
+"""The ontology's documentation (``python -m kg.publishing.ontology_docs``): the pyLODE page and the
+class diagram are rebuilt from the ontology by one command, and the committed copies in docs/ are up
 to date. The command needs pyLODE 3.3.4 and Graphviz ``dot``; without them its tests are
 skipped, saying which tool is missing."""
 
@@ -19,8 +19,8 @@ from lib_helpers import KKO, REPO
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from kg import ontology_docs
-from kg.ontology_docs import MODULES, anchor, class_diagram, pylode_graph
+from kg.publishing import ontology_docs
+from kg.publishing.ontology_docs import MODULES, anchor, class_diagram, pylode_graph
 
 ONTOLOGY_FILE = REPO / "ontology" / "kazkgz.ttl"
 DOCS = REPO / "docs"
@@ -83,7 +83,7 @@ def test_diagram_has_a_cluster_per_module_and_every_class(ontology: Graph) -> No
 def test_committed_diagram_source_is_up_to_date(ontology: Graph) -> None:
     committed = (DOCS / ontology_docs.DOT_NAME).read_text(encoding="utf-8")
     assert committed == class_diagram(ontology), (
-        "docs/ontology-classes.dot is stale: run `python -m kg.ontology_docs`"
+        "docs/ontology-classes.dot is stale: run `python -m kg.publishing.ontology_docs`"
     )
 
 
@@ -99,7 +99,7 @@ def test_docs_command_says_which_tool_is_missing(tmp_path: Path) -> None:
     """Exit code 2 and a message naming Graphviz when ``dot`` is not on the PATH."""
     env = dict(os.environ, PATH=str(tmp_path))
     done = subprocess.run(
-        [sys.executable, "-m", "kg.ontology_docs", "--out", str(tmp_path / "docs")],
+        [sys.executable, "-m", "kg.publishing.ontology_docs", "--out", str(tmp_path / "docs")],
         capture_output=True,
         text=True,
         env=env,
@@ -116,7 +116,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("needs " + " and ".join(_missing))
     out = tmp_path_factory.mktemp("docs")
     done = subprocess.run(
-        [sys.executable, "-m", "kg.ontology_docs", "--out", str(out)],
+        [sys.executable, "-m", "kg.publishing.ontology_docs", "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -182,7 +182,9 @@ def test_committed_docs_are_what_the_command_builds(built: Path) -> None:
         return anchors, lines
 
     fresh, committed = terms(built / ontology_docs.HTML_NAME), terms(DOCS / ontology_docs.HTML_NAME)
-    assert fresh == committed, "docs/ontology.html is stale: run `python -m kg.ontology_docs`"
+    assert fresh == committed, (
+        "docs/ontology.html is stale: run `python -m kg.publishing.ontology_docs`"
+    )
 
     def links(path: Path) -> set[str | None]:
         return {a.get(f"{XLINK}href") for a in _svg(path).iter(f"{SVG}a")}

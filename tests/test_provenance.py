@@ -1,5 +1,5 @@
 """Provenance: the source text is the one the graph names, every quote is verbatim at its
-code-point offsets, the excerpts' Turtle is what kg.excerpts generates, and every fact-bearing
+code-point offsets, the excerpts' Turtle is what kg.graph.excerpts generates, and every fact-bearing
 node of graph/article.ttl points to an excerpt."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import SKOS
 
-from kg.excerpts import CONTEXT_LENGTH, excerpts_graph
+from kg.graph.excerpts import CONTEXT_LENGTH, excerpts_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "graph" / "source" / "article.zh.txt"

@@ -1,10 +1,10 @@
-"""A second OWL RL engine agrees with owlrl (kg.reasoning.reason) on the instance data.
+"""A second OWL RL engine agrees with owlrl (kg.graph.reasoning.reason) on the instance data.
 
 reasonable (PyPI; a Rust OWL RL reasoner, 10 to 40 times faster) and owlrl run on the same
 graph: the published asserted graph (ontology, article and excerpts, as ``kg build`` writes
 it), read once, so that both see the same blank nodes (the ontology's restrictions, which
 instances are typed with). Compared: the inferred triples whose subject is an instance
-(``https://w3id.org/kazkgz/id/``), after kg.reasoning's noise filter on both sides and with a
+(``https://w3id.org/kazkgz/id/``), after kg.graph.reasoning's noise filter on both sides and with a
 plain literal and an xsd:string literal taken as the same term (RDF 1.1; reasonable writes
 "x"^^xsd:string for the asserted "x", so that oa:exact, oa:prefix ... would look inferred).
 
@@ -14,8 +14,8 @@ prp-spo2). The ontology has two, kko:placeWithin (kko:place / kko:locatedIn) and
 what follows from them along rdfs:subPropertyOf and owl:inverseOf (org:memberOf,
 kko:hasMember, org:hasMember). The test asserts that set, by predicate and by count, so any new
 difference fails. Also not in reasonable, and not compared here: eq-ref (owlrl's reflexive
-owl:sameAs, which kg.reasoning drops as noise anyway) and the consistency rules (eq-diff*,
-prp-pdw, cls-com ...), which kg.reasoning checks on owlrl's closure; where reasonable is used,
+owl:sameAs, which kg.graph.reasoning drops as noise anyway) and the consistency rules (eq-diff*,
+prp-pdw, cls-com ...), which kg.graph.reasoning checks on owlrl's closure; where reasonable is used,
 those must come from elsewhere.
 """
 
@@ -30,7 +30,7 @@ import reasonable
 from rdflib import OWL, RDFS, XSD, Graph, Literal, URIRef
 from stores.fixtures import published  # noqa: F401 (fixture)
 
-from kg.reasoning import is_noise, reason
+from kg.graph.reasoning import is_noise, reason
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 

@@ -23,8 +23,8 @@ from lib_helpers import REPO
 from rdflib import Graph, URIRef
 
 from kg import list_queries, run_query
-from kg.paths import default_sources
-from kg.queries import query_graph
+from kg.core.paths import default_sources
+from kg.queries.execution import query_graph
 
 pytestmark = pytest.mark.realdata
 

@@ -18,8 +18,8 @@ import pytest
 from stores.normal import Row, normal_rows
 from test_saved_queries import CASES, SAVED, SOURCES, Case, list_columns
 
-from kg.cache import load_inferred
-from kg.queries import bind_parameters, run_query
+from kg.graph.cache import load_inferred
+from kg.queries.execution import bind_parameters, run_query
 from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, OxigraphStore, with_values
 
 pytest.importorskip("pyoxigraph")

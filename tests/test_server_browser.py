@@ -13,7 +13,7 @@ import pytest
 from server_helpers import QUERIES, running_server
 
 from kg import list_queries, sparql
-from kg.paths import default_sources
+from kg.core.paths import default_sources
 
 SOURCES = default_sources()
 FIXTURE_SOURCES = type(SOURCES)(**{**SOURCES.__dict__, "queries_dir": QUERIES})

@@ -17,9 +17,9 @@ from rdflib.query import Result
 from server_helpers import KK, REPO, running_server
 
 from kg import default_sources, run_query
-from kg.cache import load_inferred
-from kg.loading import load_graph
-from kg.queries import sparql
+from kg.graph.cache import load_inferred
+from kg.graph.loading import load_graph
+from kg.queries.execution import sparql
 from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, OxigraphStore
 
 pytest.importorskip("pyoxigraph")

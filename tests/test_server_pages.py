@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from server_helpers import KK, QUERIES, REPO, running_server
 
 from kg import load_graph, load_inferred, sparql, stats
-from kg.paths import Sources
+from kg.core.paths import Sources
 from kg.server.graphs import HeldGraphs
 from kg.server.pages import PageData, entity_page
 

@@ -36,7 +36,7 @@ from stores.fixtures import tool_cache  # noqa: F401 (fixture)
 from stores.tools import engine_params, jena_batch, node, node_module
 from test_shapes import CASES, DATA, SHAPES, curie, fixture_graph, ontology_graph, path_text
 
-from kg.validation import validate
+from kg.graph.validation import validate
 
 pytestmark = [pytest.mark.stores]
 
@@ -99,7 +99,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, tuple[bool, list[Finding]]]:
-    """pyshacl with the project's settings, as kg.validation runs it (tests/test_shapes.py and
+    """pyshacl with the project's settings, as kg.graph.validation runs it (tests/test_shapes.py and
     tests/test_lib_validation_engine.py show it gives stock pyshacl's report); the real graph's
     report from kg's cache when its inputs are unchanged."""
     found = {}

@@ -37,7 +37,7 @@ from stores.tools import REPO, command, engine_params, jena, jena_batch, node, n
 from stores.virtuoso import Virtuoso, push_args
 from test_saved_queries import CASES, SAVED, SOURCES, Case, list_columns
 
-from kg.queries import bind_parameters, run_query
+from kg.queries.execution import bind_parameters, run_query
 from kg.stores import OxigraphStore, load_published, result_from_json, with_values
 
 pytestmark = [pytest.mark.stores, pytest.mark.realdata]

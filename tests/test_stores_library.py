@@ -15,7 +15,7 @@ from test_saved_queries import SAVED, list_columns
 
 from kg import run_query, sparql
 from kg.cli import main
-from kg.errors import SparqlSyntaxError, UsageError
+from kg.core.errors import SparqlSyntaxError, UsageError
 from kg.stores import (
     ASSERTED_GRAPH,
     INFERRED_GRAPH,

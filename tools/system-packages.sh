@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages that some tests use (as root, when missing); as another user it
 # only names what is missing, and those tests are skipped with that reason.
-#   graphviz: `dot`, for the ontology's class diagram (python -m kg.ontology_docs)
+#   graphviz: `dot`, for the ontology's class diagram (python -m kg.publishing.ontology_docs)
 #   and, through tools/stores.sh, the stores and engines of the store tests (pytest -m stores)
 #   chromium: a headless browser, for the query page's test (tests/test_server_browser.py)
 #   wrk: the HTTP load generator of the endpoint benchmark (python -m benchmarks endpoint)

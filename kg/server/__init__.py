@@ -1,7 +1,9 @@
 """``kg serve``: the graph over HTTP (SPARQL 1.1 Protocol, saved queries, Linked Data).
 
 Needs the ``server`` extra (Starlette and uvicorn). ``create_app`` and ``serve`` are
-imported on first use, so that ``kg`` starts fast without them."""
+imported on first use, so that ``kg`` starts fast without them.
+
+May import: :mod:`kg.stores`, :mod:`kg.queries`, :mod:`kg.graph` and :mod:`kg.core`."""
 
 from __future__ import annotations
 

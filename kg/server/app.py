@@ -23,10 +23,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kg import queries
-from kg.errors import UsageError
-from kg.metadata import SavedQuery
-from kg.serialization import serialize
+from kg.core.errors import UsageError
+from kg.core.versions import __version__
+from kg.graph.serialization import serialize
+from kg.queries import execution as queries
+from kg.queries.metadata import SavedQuery
 from kg.server import openapi, pages
 from kg.server.config import ServerConfig
 from kg.server.describe import service_description
@@ -35,7 +36,6 @@ from kg.server.negotiation import RDF_OFFERS, UnknownFormat, choose, parse_accep
 from kg.server.pool import WorkerPool
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
 from kg.server.worker import Reply, SavedJob, SparqlJob
-from kg.versions import __version__
 
 __all__ = ["KgState", "create_app"]
 

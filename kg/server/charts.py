@@ -11,7 +11,7 @@ from html import escape
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import KKO
+from kg.core.namespaces import KKO
 
 __all__ = ["Bar", "Moment", "chart_svg", "figures", "money", "timeline"]
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from kg.errors import UsageError
-from kg.paths import Sources, default_sources
+from kg.core.errors import UsageError
+from kg.core.paths import Sources, default_sources
 
 __all__ = ["ENVIRONMENT", "STORES", "ServerConfig"]
 

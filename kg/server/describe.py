@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from kg.namespaces import BASE, KK, bind_prefixes
+from kg.core.namespaces import BASE, KK, bind_prefixes
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs
 
 __all__ = ["ENTAILMENT", "SD", "service_description"]

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from kg.serialization import serialize
+from kg.graph.serialization import serialize
 
 __all__ = ["TRUNCATED_LINK", "ask_document", "graph_document", "select_document"]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from kg.cache import cache_key, load_inferred
-from kg.loading import load_graph
-from kg.namespaces import BASE, bind_prefixes
-from kg.paths import Sources
+from kg.core.namespaces import BASE, bind_prefixes
+from kg.core.paths import Sources
+from kg.graph.cache import cache_key, load_inferred
+from kg.graph.loading import load_graph
 
 __all__ = ["GRAPH_IRIS", "HeldGraphs", "graph_name", "input_files", "load_held_graphs"]
 

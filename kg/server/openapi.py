@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.metadata import QueryParam, SavedQuery
+from kg.queries.metadata import QueryParam, SavedQuery
 
 __all__ = ["document"]
 

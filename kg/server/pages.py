@@ -26,13 +26,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kg.counts import Stats, stats
-from kg.errors import KgError
-from kg.loading import load_graph
-from kg.namespaces import BASE, KK, KKO, KKS, PREFIXES
-from kg.paths import project_root
-from kg.provenance import Evidence, source
-from kg.serialization import serialize
+from kg.core.errors import KgError
+from kg.core.namespaces import BASE, KK, KKO, KKS, PREFIXES
+from kg.core.paths import project_root
+from kg.graph.counts import Stats, stats
+from kg.graph.loading import load_graph
+from kg.graph.provenance import Evidence, source
+from kg.graph.serialization import serialize
 from kg.server.charts import Moment, chart_svg, timeline
 from kg.server.graphs import GRAPH_IRIS
 from kg.server.negotiation import HTML, RDF_OFFERS, Offer, UnknownFormat, choose

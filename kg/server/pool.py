@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from kg.paths import Sources
+from kg.core.paths import Sources
 from kg.server.worker import Reply, SavedJob, SparqlJob, worker_main
 
 __all__ = ["WorkerPool"]

@@ -15,7 +15,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from kg.namespaces import BASE, KK, KKO, PREFIXES, bind_prefixes
+from kg.core.namespaces import BASE, KK, KKO, PREFIXES, bind_prefixes
 
 __all__ = [
     "CSP",

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from kg.errors import KgError
+from kg.core.errors import KgError
 from kg.server.config import ENVIRONMENT, STORES, ServerConfig
 
 __all__ = ["add_arguments", "config_from_args", "main", "serve"]

@@ -28,16 +28,16 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg import queries
-from kg.errors import (
+from kg.core.errors import (
     KgError,
     ParameterTypeError,
     UnknownParameterError,
     UnknownQueryError,
 )
-from kg.metadata import SavedQuery, uses_service
-from kg.namespaces import PREFIXES
-from kg.paths import Sources
+from kg.core.namespaces import PREFIXES
+from kg.core.paths import Sources
+from kg.queries import execution as queries
+from kg.queries.metadata import SavedQuery, uses_service
 from kg.server.formats import ask_document, graph_document, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose

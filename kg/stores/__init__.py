@@ -1,14 +1,16 @@
 """Stores: where the published graph is held and queried. One interface (:class:`Store`),
 three implementations: rdflib in memory (the default), Oxigraph on disk, and any remote SPARQL
 1.1 endpoint. The saved queries run unchanged on each; parameters are bound as initial bindings
-on rdflib and as a VALUES clause elsewhere (:func:`with_values`)."""
+on rdflib and as a VALUES clause elsewhere (:func:`with_values`).
+
+May import: :mod:`kg.queries`, :mod:`kg.graph` and :mod:`kg.core`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import UsageError
-from kg.paths import Sources
+from kg.core.errors import UsageError
+from kg.core.paths import Sources
 from kg.stores.base import (
     ASSERTED_GRAPH,
     GRAPHS,

@@ -3,8 +3,8 @@
 A store holds named graphs (the published ``asserted`` and ``inferred`` graphs, by default under
 :data:`ASSERTED_GRAPH` and :data:`INFERRED_GRAPH`) and answers SPARQL over their union:
 the asserted graph alone, or with the inferred one when ``inferred`` is asked. Every
-implementation returns the same :class:`~kg.results.QueryResult`, so callers never know which
-store they talk to."""
+implementation returns the same :class:`~kg.queries.results.QueryResult`, so callers never know
+which store they talk to."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from rdflib import Graph
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.constants import ASSERTED_GRAPH, GRAPHS, INFERRED_GRAPH
-from kg.errors import SparqlSyntaxError
-from kg.namespaces import PREFIXES, bind_prefixes
-from kg.results import QueryResult
+from kg.core.constants import ASSERTED_GRAPH, GRAPHS, INFERRED_GRAPH
+from kg.core.errors import SparqlSyntaxError
+from kg.core.namespaces import PREFIXES, bind_prefixes
+from kg.queries.results import QueryResult
 
 __all__ = [
     "ASSERTED_GRAPH",

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from rdflib import Graph, Variable
 from rdflib.term import Node
 
-from kg.cache import load_inferred
-from kg.loading import load_graph
-from kg.paths import Sources
-from kg.queries import _execute, _prepare
-from kg.results import QueryResult
+from kg.core.paths import Sources
+from kg.graph.cache import load_inferred
+from kg.graph.loading import load_graph
+from kg.queries.execution import _execute, _prepare
+from kg.queries.results import QueryResult
 from kg.stores.base import ASSERTED_GRAPH, INFERRED_GRAPH, Data, as_graph, graphs_for
 
 __all__ = ["MemoryStore"]

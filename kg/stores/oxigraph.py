@@ -12,9 +12,9 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
-from kg.errors import SparqlSyntaxError, UsageError
-from kg.queries import _prepare
-from kg.results import QueryResult
+from kg.core.errors import SparqlSyntaxError, UsageError
+from kg.queries.execution import _prepare
+from kg.queries.results import QueryResult
 from kg.stores.base import (
     ASSERTED_GRAPH,
     INFERRED_GRAPH,

@@ -26,10 +26,10 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node
 
-from kg.errors import SparqlSyntaxError, UsageError
-from kg.queries import _prepare
-from kg.results import QueryResult
-from kg.serialization import serialize
+from kg.core.errors import SparqlSyntaxError, UsageError
+from kg.graph.serialization import serialize
+from kg.queries.execution import _prepare
+from kg.queries.results import QueryResult
 from kg.stores.base import (
     Data,
     as_graph,

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import SparqlSyntaxError, UsageError
+from kg.core.errors import SparqlSyntaxError, UsageError
 
 __all__ = ["with_values"]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.paths import default_sources
-from kg.publish import build
+from kg.core.paths import default_sources
+from kg.publishing.build import build
 
 from .tools import REPO, command
 from .virtuoso import Virtuoso, running

@@ -27,7 +27,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.results import QueryResult
+from kg.queries.results import QueryResult
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBERS = {

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from rdflib import RDF, Graph, URIRef
 
-from kg.loading import load_graph
-from kg.namespaces import KK, KKO
-from kg.paths import Sources
+from kg.core.namespaces import KK, KKO
+from kg.core.paths import Sources
+from kg.graph.loading import load_graph
 
 __all__ = ["Stats", "stats"]
 

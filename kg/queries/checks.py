@@ -7,10 +7,10 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.errors import UsageError
-from kg.metadata import parse_query_file
-from kg.paths import Sources, default_sources
-from kg.queries import _execute, _prepare, query_graph
+from kg.core.errors import UsageError
+from kg.core.paths import Sources, default_sources
+from kg.queries.execution import _execute, _prepare, query_graph
+from kg.queries.metadata import parse_query_file
 
 __all__ = ["CheckResult", "run_checks"]
 

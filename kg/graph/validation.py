@@ -10,8 +10,8 @@ shapes judge the data as written, not what a reasoner adds; ``advanced=True`` fo
 constraints; ``allow_warnings=True`` so ``sh:Warning`` and ``sh:Info`` results are reported
 without making the data non-conforming; ``owl:imports`` are not followed.
 
-pyshacl validates only the focus nodes that :mod:`kg.shacl_focus` cannot prove conform, and
-SHACL-SPARQL constraints are evaluated by :class:`kg.shacl_sparql.ShaclDataGraph`: each query
+pyshacl validates only the focus nodes that :mod:`kg.graph.shacl_focus` cannot prove conform, and
+SHACL-SPARQL constraints are evaluated by :class:`kg.graph.shacl_sparql.ShaclDataGraph`: each query
 parsed once, and evaluated once for all focus nodes where that gives the same solutions. The
 report is the one pyshacl builds (tests compare it with stock pyshacl's on every fixture and on
 a generated graph with bad data put in).
@@ -31,13 +31,13 @@ from rdflib.namespace import SH
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from kg.atomic import atomic_write_bytes
-from kg.errors import UsageError
-from kg.loading import load_graph, parse_turtle
-from kg.namespaces import bind_prefixes, compact
-from kg.paths import Sources, default_sources
-from kg.shacl_focus import restrict_focus_nodes
-from kg.shacl_sparql import ShaclDataGraph
+from kg.core.atomic import atomic_write_bytes
+from kg.core.errors import UsageError
+from kg.core.namespaces import bind_prefixes, compact
+from kg.core.paths import Sources, default_sources
+from kg.graph.loading import load_graph, parse_turtle
+from kg.graph.shacl_focus import restrict_focus_nodes
+from kg.graph.shacl_sparql import ShaclDataGraph
 
 __all__ = ["ValidationReport", "ValidationResult", "mixed_graph", "validate"]
 
@@ -121,7 +121,7 @@ def validate(
     (pyshacl's ``ont_graph``). ``data_graph`` is not modified.
 
     When the data, shapes and ontology are the project's files (none of the three given), the
-    report is cached on disk (see :mod:`kg.cache`) under a key over those files' bytes and the
+    report is cached on disk (see :mod:`kg.graph.cache`) under a key over those files' bytes and the
     versions of kazkgz, rdflib and pyshacl: a second call with unchanged inputs reads it back,
     a changed input validates again. ``use_cache=False`` always validates."""
     sources = default_sources() if paths is None else paths
@@ -142,7 +142,7 @@ def validate(
 
 
 def _cached(sources: Sources, include_reference: bool, directory: Path | None) -> ValidationReport:
-    from kg.cache import cache_dir, cache_key
+    from kg.graph.cache import cache_dir, cache_key
 
     data = sources.data + (sources.reference if include_reference else ())
     if not sources.shapes:

@@ -8,9 +8,9 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from kg.errors import TurtleSyntaxError, UsageError
-from kg.namespaces import bind_prefixes
-from kg.paths import Sources, default_sources
+from kg.core.errors import TurtleSyntaxError, UsageError
+from kg.core.namespaces import bind_prefixes
+from kg.core.paths import Sources, default_sources
 
 __all__ = ["load_graph", "parse_turtle"]
 

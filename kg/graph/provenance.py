@@ -8,10 +8,10 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import NodeNotFoundError, UsageError
-from kg.loading import load_graph
-from kg.namespaces import KKO, OA, expand_node
-from kg.paths import Sources, default_sources
+from kg.core.errors import NodeNotFoundError, UsageError
+from kg.core.namespaces import KKO, OA, expand_node
+from kg.core.paths import Sources, default_sources
+from kg.graph.loading import load_graph
 
 __all__ = ["Evidence", "Provenance", "sentence_around", "source"]
 

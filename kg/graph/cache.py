@@ -1,5 +1,5 @@
 """The on-disk cache of what costs time, keyed by a hash of its inputs: the reasoned closure,
-the parsed asserted graph, and (see :mod:`kg.validation`) the SHACL validation report.
+the parsed asserted graph, and (see :mod:`kg.graph.validation`) the SHACL validation report.
 
 The key is the SHA-256 of the input files' bytes (in order) and of the versions of kazkgz and
 of the libraries that compute the entry, so a changed input or upgraded library is never served
@@ -23,13 +23,13 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.atomic import atomic_write_bytes
-from kg.engines import resolve_engine
-from kg.errors import UsageError
-from kg.keys import CLOSURE_KIND, cache_dir, cache_key
-from kg.loading import load_graph
-from kg.namespaces import bind_prefixes
-from kg.paths import Sources, default_sources
+from kg.core.atomic import atomic_write_bytes
+from kg.core.engines import resolve_engine
+from kg.core.errors import UsageError
+from kg.core.keys import CLOSURE_KIND, cache_dir, cache_key
+from kg.core.namespaces import bind_prefixes
+from kg.core.paths import Sources, default_sources
+from kg.graph.loading import load_graph
 
 __all__ = [
     "Closure",
@@ -63,7 +63,7 @@ def reason_files(
     asserted: Graph | None = None,
 ) -> Closure:
     """Load ``files`` (or take ``asserted``, their parsed union), reason over them with
-    ``engine`` (see :func:`kg.reasoning.reason`) and cache the inferred triples; a second call
+    ``engine`` (see :func:`kg.graph.reasoning.reason`) and cache the inferred triples; a second call
     with the same inputs and engine loads them from the cache."""
     files = [Path(f) for f in files]
     engine = resolve_engine(engine)
@@ -73,7 +73,7 @@ def reason_files(
         inferred = bind_prefixes(Graph())
         inferred.parse(entry, format="nt")
         return Closure(inferred, True, key, entry, engine)
-    from kg import reasoning  # owlrl is imported only when a closure is computed
+    from kg.graph import reasoning  # owlrl is imported only when a closure is computed
 
     inferred = reasoning.reason(load_graph(paths=files) if asserted is None else asserted, engine)
     if not use_cache:
@@ -117,7 +117,7 @@ def load_asserted(
     directory: Path | None = None,
     use_cache: bool = True,
 ) -> Graph:
-    """The asserted graph of the project's files (as :func:`kg.loading.load_graph`), from a
+    """The asserted graph of the project's files (as :func:`kg.graph.loading.load_graph`), from a
     cached pickle when the files are unchanged. The caller gets its own copy to change."""
     sources = default_sources() if paths is None else paths
     files = list(sources.graph_files(include_reference))

@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from importlib.util import find_spec
 
-from kg.errors import UsageError
+from kg.core.errors import UsageError
 
 __all__ = ["ENGINES", "default_engine", "fast_available", "resolve_engine"]
 
-#: fast: owlrl on the schema and reasonable on everything (kg.fast_reasoning); owlrl: the
+#: fast: owlrl on the schema and reasonable on everything (kg.graph.fast_reasoning); owlrl: the
 #: reference, owlrl alone
 ENGINES = ("fast", "owlrl")
 

@@ -29,8 +29,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.errors import KgError, ParameterTypeError, QueryMetadataError, SparqlSyntaxError
-from kg.namespaces import PREFIXES, expand_node
+from kg.core.errors import KgError, ParameterTypeError, QueryMetadataError, SparqlSyntaxError
+from kg.core.namespaces import PREFIXES, expand_node
 
 __all__ = ["QueryParam", "SavedQuery", "parse_query_file", "query_variables"]
 

@@ -16,8 +16,8 @@ owlrl in ways made up for here:
    data, which infers everything else.
 3. It writes every plain literal as ``"..."^^xsd:string``; RDF 1.1 says they are the same term,
    rdflib does not: they are written back as plain literals.
-4. It checks no consistency rule: :mod:`kg.reasoning` checks the closure with
-   :mod:`kg.consistency`, and owlrl has checked the schema.
+4. It checks no consistency rule: :mod:`kg.graph.reasoning` checks the closure with
+   :mod:`kg.graph.consistency`, and owlrl has checked the schema.
 
 Each triple found is one owlrl would infer (each engine applies OWL RL rules to the same
 triples); that owlrl infers nothing more is checked by tests on the article graph and on a
@@ -36,7 +36,7 @@ from rdflib.collection import Collection
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-from kg.namespaces import KK
+from kg.core.namespaces import KK
 
 __all__ = ["apply_chains", "closure", "plain", "property_chains", "same_values"]
 

@@ -16,7 +16,7 @@ nodes are a set; ``sh:class`` is a ``rdf:type`` whose ``rdfs:subClassOf*`` reach
 in the data graph (with the ontology mixed in); ``sh:datatype`` is the same datatype IRI, not
 ill-typed, and of the matching Python type where pyshacl checks one; ``sh:languageIn`` matches
 the whole tag or its first part, case-insensitively. SHACL-SPARQL constraints: a node whose
-query has no solutions (:meth:`kg.shacl_sparql.ShaclDataGraph.focus_nodes_with_solutions`)
+query has no solutions (:meth:`kg.graph.shacl_sparql.ShaclDataGraph.focus_nodes_with_solutions`)
 conforms. A shapes graph that declares its own constraint components or rules is not
 checked at all.
 """
@@ -33,7 +33,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.shacl_sparql import ShaclDataGraph
+from kg.graph.shacl_sparql import ShaclDataGraph
 
 __all__ = ["Checker", "restrict_focus_nodes"]
 

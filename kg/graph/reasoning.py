@@ -1,12 +1,12 @@
 """OWL RL reasoning: the inferred triples only, without owlrl's noise, and inconsistencies
-raised as :class:`~kg.errors.InconsistencyError`.
+raised as :class:`~kg.core.errors.InconsistencyError`.
 
-Two engines compute the closure (``engine=``, or ``$KG_REASONER``; see :mod:`kg.engines`):
+Two engines compute the closure (``engine=``, or ``$KG_REASONER``; see :mod:`kg.core.engines`):
 
 - ``owlrl``: the reference, owlrl alone (about a millisecond a triple);
-- ``fast`` (the default when ``reasonable`` is installed): :mod:`kg.fast_reasoning`, owlrl on
+- ``fast`` (the default when ``reasonable`` is installed): :mod:`kg.graph.fast_reasoning`, owlrl on
   the schema and reasonable on everything, with the consistency rules of
-  :mod:`kg.consistency`. Tests show it infers the same triples and finds the same
+  :mod:`kg.graph.consistency`. Tests show it infers the same triples and finds the same
   inconsistencies as owlrl.
 
 What :func:`reason` leaves out of owlrl's output (and nothing else):
@@ -31,10 +31,10 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg import consistency
-from kg.engines import resolve_engine
-from kg.errors import InconsistencyError
-from kg.namespaces import bind_prefixes, compact
+from kg.core.engines import resolve_engine
+from kg.core.errors import InconsistencyError
+from kg.core.namespaces import bind_prefixes, compact
+from kg.graph import consistency
 
 __all__ = ["STANDARD_NAMESPACES", "is_noise", "reason"]
 
@@ -160,7 +160,7 @@ def _closure(graph: Graph, engine: str) -> tuple[Graph, list[str]]:
     if engine == "owlrl":
         closed = _owlrl_closure(graph)
         return closed, _error_messages(closed)
-    from kg import fast_reasoning  # reasonable is optional
+    from kg.graph import fast_reasoning  # reasonable is optional
 
     closed = fast_reasoning.closure(graph)
     return closed, sorted({*_error_messages(closed), *consistency.violations(closed)})
@@ -169,7 +169,7 @@ def _closure(graph: Graph, engine: str) -> tuple[Graph, list[str]]:
 def reason(graph: Graph, engine: str | None = None) -> Graph:
     """The triples that the OWL RL closure of ``graph`` adds, without the noise listed in the
     module documentation, as a new graph. ``graph`` is not modified. ``engine`` is ``fast`` or
-    ``owlrl`` (default: :func:`kg.engines.default_engine`).
+    ``owlrl`` (default: :func:`kg.core.engines.default_engine`).
 
     Raises :class:`InconsistencyError` naming the nodes if the data is inconsistent."""
     closed, messages = _closure(graph, resolve_engine(engine))

@@ -24,7 +24,7 @@ condition that reads only variables of such a pattern is also applied inside the
 as they are bound (``?path IN (...)`` before the join on ``?path``, not after it); a BIND's or
 FILTER's expression that is a function of the variables it reads is computed once per distinct
 combination of their values (:func:`_memoised`). :meth:`ShaclDataGraph.focus_nodes_with_solutions`
-gives :mod:`kg.shacl_focus` the focus nodes that have solutions, so that pyshacl asks only
+gives :mod:`kg.graph.shacl_focus` the focus nodes that have solutions, so that pyshacl asks only
 for those.
 
 These are pure evaluation strategies: pyshacl still builds every result and message, so the

@@ -15,17 +15,17 @@ from rdflib import Graph, Variable
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from kg.cache import load_asserted, load_inferred
-from kg.errors import (
+from kg.core.errors import (
     ParameterTypeError,
     SparqlSyntaxError,
     UnknownParameterError,
     UnknownQueryError,
     UsageError,
 )
-from kg.metadata import SavedQuery, calls_service, parse_query_file, prepare
-from kg.paths import Sources, default_sources
-from kg.results import QueryResult
+from kg.core.paths import Sources, default_sources
+from kg.graph.cache import load_asserted, load_inferred
+from kg.queries.metadata import SavedQuery, calls_service, parse_query_file, prepare
+from kg.queries.results import QueryResult
 
 if TYPE_CHECKING:
     from kg.stores import Store

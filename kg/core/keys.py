@@ -8,8 +8,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.errors import UsageError
-from kg.versions import package_version
+from kg.core.errors import UsageError
+from kg.core.versions import package_version
 
 __all__ = ["CLOSURE_KIND", "CLOSURE_LIBRARIES", "cache_dir", "cache_key"]
 

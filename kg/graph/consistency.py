@@ -2,7 +2,7 @@
 conclusion is *false* (eq-diff1–3, prp-irp, prp-asyp, prp-pdw, prp-adp, prp-npa1–2,
 cls-nothing2, cls-com, cls-maxc1, cls-maxqc1–2, cax-dw, cax-adc, dt-not-type).
 
-owlrl checks them while it reasons; ``reasonable`` checks none, so :mod:`kg.reasoning` runs
+owlrl checks them while it reasons; ``reasonable`` checks none, so :mod:`kg.graph.reasoning` runs
 these on the closure it computes with it. Messages use owlrl's wording, so that a problem reads
 the same whichever engine found it. Two rules are checked as the profile states them where
 owlrl stops short: eq-diff2/3 and prp-adp compare every pair of a list, where owlrl skips the

@@ -12,17 +12,17 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID
 
-from kg.atomic import atomic_write_bytes, atomic_write_text
-from kg.cache import reason_files
-from kg.checks import CheckResult, run_checks
-from kg.errors import InconsistencyError, ValidationFailed
-from kg.loading import load_graph
-from kg.namespaces import BASE, KK, bind_prefixes
-from kg.parallel import start
-from kg.paths import Sources, default_sources
-from kg.serialization import EXPORT_FORMATS, serialize
-from kg.validation import ValidationReport, validate
-from kg.versions import library_versions
+from kg.core.atomic import atomic_write_bytes, atomic_write_text
+from kg.core.errors import InconsistencyError, ValidationFailed
+from kg.core.namespaces import BASE, KK, bind_prefixes
+from kg.core.paths import Sources, default_sources
+from kg.core.versions import library_versions
+from kg.graph.cache import reason_files
+from kg.graph.loading import load_graph
+from kg.graph.serialization import EXPORT_FORMATS, serialize
+from kg.graph.validation import ValidationReport, validate
+from kg.publishing.parallel import start
+from kg.queries.checks import CheckResult, run_checks
 
 __all__ = ["BuildReport", "build", "void_description"]
 
@@ -132,12 +132,12 @@ def build(
     progress: Callable[[str], None] | None = None,
     engine: str | None = None,
 ) -> BuildReport:
-    """Validate, reason (with ``engine``: see :mod:`kg.engines`), run the checks; if all pass,
+    """Validate, reason (with ``engine``: see :mod:`kg.core.engines`), run the checks; if all pass,
     write the asserted, inferred and reference graphs in every format, ``void.ttl`` and
     ``SHA256SUMS`` into ``out_dir``.
 
     Raises :class:`ValidationFailed` (non-conforming data or a failed check) or
-    :class:`~kg.errors.InconsistencyError` before writing anything."""
+    :class:`~kg.core.errors.InconsistencyError` before writing anything."""
     say = progress or (lambda _message: None)
     sources = default_sources() if paths is None else paths
     out = Path(out_dir)

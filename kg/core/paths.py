@@ -13,7 +13,7 @@ from pathlib import Path
 
 __all__ = ["Sources", "default_sources", "project_root"]
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # kg/, the package
 
 
 def project_root() -> Path:
