@@ -8,8 +8,9 @@ on first use (PEP 562), so a command that runs a saved query never loads pyshacl
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kg.core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kg.core.errors import (
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
         ValidationFailed,
     )
     from kg.core.paths import Sources, default_sources, project_root
-    from kg.core.versions import __version__
+    from kg.core.settings import __version__
     from kg.graph.cache import load_inferred
     from kg.graph.counts import Stats, stats
     from kg.graph.loading import load_graph
@@ -78,7 +79,7 @@ _LAZY = {
     "ValidationReport": "kg.graph.validation",
     "ValidationResult": "kg.graph.validation",
     "validate": "kg.graph.validation",
-    "__version__": "kg.core.versions",
+    "__version__": "kg.core.settings",
 }
 
 __all__ = [
@@ -123,20 +124,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first use and keep it."""
-    module = _LAZY.get(name)
-    if module is None:
-        try:
-            return importlib.import_module(f"kg.{name}")  # a submodule: kg.graph.cache ...
-        except ModuleNotFoundError as exc:
-            if exc.name != f"kg.{name}":
-                raise
-            raise AttributeError(f"module 'kg' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), _LAZY)

@@ -34,12 +34,17 @@ else:  # stand-ins that import each module on first attribute access
     )
     publish = lazy_module("kg.publishing.build")
     queries = lazy_module("kg.queries.execution")
-from kg.core.constants import ASSERTED_GRAPH, EXPORT_FORMATS, INFERRED_GRAPH, RESULT_FORMATS
-from kg.core.engines import ENGINES
 from kg.core.errors import KgError, UsageError
 from kg.core.paths import default_sources
 from kg.core.progress import Progress
-from kg.core.versions import library_versions
+from kg.core.settings import (
+    ASSERTED_GRAPH,
+    ENGINES,
+    EXPORT_FORMATS,
+    INFERRED_GRAPH,
+    RESULT_FORMATS,
+    library_versions,
+)
 from kg.queries import answers
 
 __all__ = ["main"]

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
 from kg import InconsistencyError, ValidationFailed, build, export, load_graph, reason, run_checks
-from kg.core.atomic import atomic_open
+from kg.core.files import atomic_open
 from kg.core.paths import default_sources
 from kg.graph.serialization import EXPORT_FORMATS, serialize
 

@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg import load_inferred
-from kg.core import keys
+from kg.core import files as disk_files
 from kg.core.paths import default_sources
 from kg.graph import cache, reasoning
 
@@ -54,7 +54,7 @@ def test_library_version_is_part_of_the_key(
 ) -> None:
     files = default_sources(copy_project(tmp_path)).graph_files()
     key = cache.cache_key(files)
-    monkeypatch.setattr(keys, "package_version", lambda name: "99.0")
+    monkeypatch.setattr(disk_files, "package_version", lambda name: "99.0")
     assert cache.cache_key(files) != key
 
 

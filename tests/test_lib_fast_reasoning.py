@@ -10,8 +10,8 @@ from lib_helpers import copy_project
 from rdflib import Graph
 
 from kg import load_graph
-from kg.core.engines import default_engine
 from kg.core.paths import default_sources
+from kg.core.settings import default_engine
 from kg.graph.cache import reason_files
 from kg.graph.reasoning import reason
 

@@ -11,8 +11,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
 from kg import InconsistencyError, load_graph, reason
-from kg.core.engines import ENGINES
 from kg.core.errors import UsageError
+from kg.core.settings import ENGINES
 from kg.graph.reasoning import STANDARD_NAMESPACES, is_noise
 
 

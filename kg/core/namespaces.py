@@ -6,8 +6,8 @@ import re
 
 from rdflib import Graph, Namespace, URIRef
 
-from kg.core.constants import BASE
 from kg.core.errors import NodeNotFoundError
+from kg.core.settings import BASE
 
 __all__ = ["BASE", "KK", "KKO", "KKS", "OA", "PREFIXES", "bind_prefixes", "compact", "expand_node"]
 

@@ -23,12 +23,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.core.atomic import atomic_write_bytes
-from kg.core.engines import resolve_engine
 from kg.core.errors import UsageError
-from kg.core.keys import CLOSURE_KIND, cache_dir, cache_key
+from kg.core.files import CLOSURE_KIND, atomic_write_bytes, cache_dir, cache_key
 from kg.core.namespaces import bind_prefixes
 from kg.core.paths import Sources, default_sources
+from kg.core.settings import resolve_engine
 from kg.graph.loading import load_graph
 
 __all__ = [

@@ -1,7 +1,7 @@
 """OWL RL reasoning: the inferred triples only, without owlrl's noise, and inconsistencies
 raised as :class:`~kg.core.errors.InconsistencyError`.
 
-Two engines compute the closure (``engine=``, or ``$KG_REASONER``; see :mod:`kg.core.engines`):
+Two engines compute the closure (``engine=``, or ``$KG_REASONER``; see :mod:`kg.core.settings`):
 
 - ``owlrl``: the reference, owlrl alone (about a millisecond a triple);
 - ``fast`` (the default when ``reasonable`` is installed): :mod:`kg.graph.fast_reasoning`, owlrl on
@@ -31,9 +31,9 @@ import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.core.engines import resolve_engine
 from kg.core.errors import InconsistencyError
 from kg.core.namespaces import bind_prefixes, compact
+from kg.core.settings import resolve_engine
 from kg.graph import consistency
 
 __all__ = ["STANDARD_NAMESPACES", "is_noise", "reason"]
@@ -169,7 +169,7 @@ def _closure(graph: Graph, engine: str) -> tuple[Graph, list[str]]:
 def reason(graph: Graph, engine: str | None = None) -> Graph:
     """The triples that the OWL RL closure of ``graph`` adds, without the noise listed in the
     module documentation, as a new graph. ``graph`` is not modified. ``engine`` is ``fast`` or
-    ``owlrl`` (default: :func:`kg.core.engines.default_engine`).
+    ``owlrl`` (default: :func:`kg.core.settings.default_engine`).
 
     Raises :class:`InconsistencyError` naming the nodes if the data is inconsistent."""
     closed, messages = _closure(graph, resolve_engine(engine))

@@ -8,10 +8,10 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.core.atomic import atomic_write_bytes
-from kg.core.constants import EXPORT_FORMATS
 from kg.core.errors import UsageError
+from kg.core.files import atomic_write_bytes
 from kg.core.namespaces import PREFIXES, bind_prefixes
+from kg.core.settings import EXPORT_FORMATS
 
 __all__ = ["EXPORT_FORMATS", "export", "serialize"]
 

@@ -31,8 +31,8 @@ from rdflib.namespace import SH
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
-from kg.core.atomic import atomic_write_bytes
 from kg.core.errors import UsageError
+from kg.core.files import atomic_write_bytes
 from kg.core.namespaces import bind_prefixes, compact
 from kg.core.paths import Sources, default_sources
 from kg.graph.loading import load_graph, parse_turtle

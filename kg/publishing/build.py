@@ -12,11 +12,11 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, VOID
 
-from kg.core.atomic import atomic_write_bytes, atomic_write_text
 from kg.core.errors import InconsistencyError, ValidationFailed
+from kg.core.files import atomic_write_bytes, atomic_write_text
 from kg.core.namespaces import BASE, KK, bind_prefixes
 from kg.core.paths import Sources, default_sources
-from kg.core.versions import library_versions
+from kg.core.settings import library_versions
 from kg.graph.cache import reason_files
 from kg.graph.loading import load_graph
 from kg.graph.serialization import EXPORT_FORMATS, serialize
@@ -132,7 +132,7 @@ def build(
     progress: Callable[[str], None] | None = None,
     engine: str | None = None,
 ) -> BuildReport:
-    """Validate, reason (with ``engine``: see :mod:`kg.core.engines`), run the checks; if all pass,
+    """Validate, reason (with ``engine``: see :mod:`kg.core.settings`), run the checks; if all pass,
     write the asserted, inferred and reference graphs in every format, ``void.ttl`` and
     ``SHA256SUMS`` into ``out_dir``.
 

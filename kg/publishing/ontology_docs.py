@@ -32,8 +32,8 @@ from rdflib.collection import Collection
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg.core.atomic import atomic_write_text
 from kg.core.errors import KgError
+from kg.core.files import atomic_write_text
 from kg.core.namespaces import KKO, PREFIXES
 from kg.core.paths import project_root
 

@@ -2,7 +2,7 @@
 disk, so that asking again reads one small file: no RDF library is imported, nothing is parsed
 and no query runs.
 
-An entry is keyed (:func:`kg.core.keys.cache_key`) by the SHA-256 of the request (the command, the
+An entry is keyed (:func:`kg.core.files.cache_key`) by the SHA-256 of the request (the command, the
 query's name or text, the parameters as written, whether the inferred graph is asked for and
 the output format), the versions of the libraries that compute the answer, and the bytes of
 every input file: the ontology, the article's data and the saved query's file. A changed input
@@ -18,8 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from kg.core.atomic import atomic_write_bytes
-from kg.core.keys import CLOSURE_LIBRARIES, cache_dir, cache_key
+from kg.core.files import CLOSURE_LIBRARIES, atomic_write_bytes, cache_dir, cache_key
 
 __all__ = ["KEEP", "answer", "repeatable"]
 

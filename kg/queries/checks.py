@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from kg.core.errors import UsageError
 from kg.core.paths import Sources, default_sources
-from kg.queries.execution import _execute, _prepare, query_graph
+from kg.queries.execution import checked_query, execute, query_graph
 from kg.queries.metadata import parse_query_file
 
 __all__ = ["CheckResult", "run_checks"]
@@ -50,6 +50,8 @@ def run_checks(
         check = parse_query_file(file)
         if check.inferred not in graphs:
             graphs[check.inferred] = query_graph(check.inferred, sources)
-        answer = _execute(graphs[check.inferred], _prepare(check.text, str(file)), None, check.name)
+        answer = execute(
+            graphs[check.inferred], checked_query(check.text, str(file)), None, check.name
+        )
         results.append(CheckResult(check.name, check.summary, answer.rows))
     return tuple(results)

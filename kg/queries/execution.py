@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from rdflib import Graph, Variable
 from rdflib.plugins.sparql.sparql import Query
@@ -27,10 +27,28 @@ from kg.graph.cache import load_asserted, load_inferred
 from kg.queries.metadata import SavedQuery, calls_service, parse_query_file, prepare
 from kg.queries.results import QueryResult
 
-if TYPE_CHECKING:
-    from kg.stores import Store
+__all__ = [
+    "QueryTarget",
+    "bind_parameters",
+    "checked_query",
+    "execute",
+    "get_query",
+    "list_queries",
+    "query_graph",
+    "run_query",
+    "sparql",
+]
 
-__all__ = ["get_query", "list_queries", "query_graph", "run_query", "sparql"]
+
+class QueryTarget(Protocol):
+    """What a query can run on besides an rdflib graph: a store (:class:`kg.stores.Store`)."""
+
+    def query(
+        self, text: str, bindings: Mapping[str, Node] | None = None, inferred: bool = False
+    ) -> QueryResult:
+        """Run ``text`` (SELECT, ASK, CONSTRUCT or DESCRIBE) with ``bindings`` (variable name
+        without ``?`` → term) on the asserted graph, plus the inferred one if ``inferred``."""
+        ...
 
 
 def _queries_dir(paths: Sources | None) -> Path:
@@ -71,7 +89,9 @@ def _check_safe(text: str, source: str | None) -> None:
         raise SparqlSyntaxError("SERVICE is not allowed: the graph is queried locally", source)
 
 
-def _prepare(text: str, source: str | None = None) -> Query:
+def checked_query(text: str, source: str | None = None) -> Query:
+    """``text`` parsed, or a SparqlSyntaxError naming ``source``; refused if it reaches out of
+    the graph (FROM, FROM NAMED, SERVICE)."""
     try:
         prepared = prepare(text)  # parsed once per process (saved queries: already, for metadata)
     except Exception as exc:  # pyparsing and rdflib raise several types
@@ -81,9 +101,11 @@ def _prepare(text: str, source: str | None = None) -> Query:
     return prepared
 
 
-def _execute(
+def execute(
     graph: Graph, prepared: Query, bindings: Mapping[str, Node] | None, source: str | None
 ) -> QueryResult:
+    """Run the parsed query on ``graph`` with ``bindings``; an evaluation error becomes a
+    SparqlSyntaxError naming ``source``."""
     try:
         result = graph.query(prepared, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
     except (ValueError, TypeError, KeyError) as exc:
@@ -96,16 +118,16 @@ def sparql(
     inferred: bool = False,
     graph: Graph | None = None,
     paths: Sources | None = None,
-    store: Store | None = None,
+    store: QueryTarget | None = None,
 ) -> QueryResult:
     """Run an ad hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) on ``graph``
     (default: the asserted graph, or asserted + inferred if ``inferred``), or on ``store``
     (see :mod:`kg.stores`)."""
     if store is not None:
         return store.query(text, inferred=inferred)
-    prepared = _prepare(text)
+    prepared = checked_query(text)
     target = graph if graph is not None else query_graph(inferred, paths)
-    return _execute(target, prepared, None, None)
+    return execute(target, prepared, None, None)
 
 
 def bind_parameters(query: SavedQuery, params: Mapping[str, Any] | None) -> dict[str, Node]:
@@ -133,7 +155,7 @@ def run_query(
     inferred: bool = False,
     graph: Graph | None = None,
     paths: Sources | None = None,
-    store: Store | None = None,
+    store: QueryTarget | None = None,
 ) -> QueryResult:
     """Run the saved query ``name`` with ``params`` (name → value; strings are parsed by the
     parameter's type). It runs on ``graph`` if given, else on the asserted graph, or on the
@@ -143,6 +165,6 @@ def run_query(
     bindings = bind_parameters(query, params)
     if store is not None:
         return store.query(query.text, bindings, inferred=inferred or query.inferred)
-    prepared = _prepare(query.text, str(query.path))
+    prepared = checked_query(query.text, str(query.path))
     target = graph if graph is not None else query_graph(inferred or query.inferred, paths)
-    return _execute(target, prepared, {Variable(k): v for k, v in bindings.items()}, query.name)
+    return execute(target, prepared, {Variable(k): v for k, v in bindings.items()}, query.name)

@@ -9,8 +9,8 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
-from kg.core.constants import RESULT_FORMATS
 from kg.core.errors import UsageError
+from kg.core.settings import RESULT_FORMATS
 
 __all__ = ["RESULT_FORMATS", "QueryResult"]
 

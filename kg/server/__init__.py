@@ -7,20 +7,18 @@ May import: :mod:`kg.stores`, :mod:`kg.queries`, :mod:`kg.graph` and :mod:`kg.co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from kg.core.lazy import lazy_exports
 from kg.server.config import ENVIRONMENT, ServerConfig
+
+if TYPE_CHECKING:
+    from kg.server.app import create_app
+    from kg.server.run import serve
 
 __all__ = ["ENVIRONMENT", "ServerConfig", "create_app", "serve"]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "create_app":
-        from kg.server.app import create_app
-
-        return create_app
-    if name == "serve":
-        from kg.server.run import serve
-
-        return serve
-    raise AttributeError(f"module 'kg.server' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(
+    globals(), {"create_app": "kg.server.app", "serve": "kg.server.run"}
+)

@@ -8,9 +8,7 @@ import hashlib
 import json
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,154 +22,35 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.core.errors import UsageError
-from kg.core.versions import __version__
+from kg.core.settings import __version__
 from kg.graph.serialization import serialize
-from kg.queries import execution as queries
-from kg.queries.metadata import SavedQuery
+from kg.queries import execution
 from kg.server import openapi, pages
 from kg.server.config import ServerConfig
 from kg.server.describe import service_description
-from kg.server.graphs import HeldGraphs, graph_version, load_held_graphs
-from kg.server.negotiation import RDF_OFFERS, UnknownFormat, choose, parse_accept
+from kg.server.graphs import graph_version, load_held_graphs
+from kg.server.negotiation import RDF_OFFERS, UnknownFormat, choose
 from kg.server.pool import WorkerPool
+from kg.server.responses import (
+    TRUNCATED_HEADER,
+    KgState,
+    cached,
+    error_response,
+    parse_flag,
+    reply_response,
+    state_of,
+)
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
-from kg.server.worker import Reply, SavedJob, SparqlJob
+from kg.server.worker import SavedJob, SparqlJob
 
-__all__ = ["KgState", "create_app"]
+__all__ = ["create_app"]
 
 access_log = logging.getLogger("kg.server.access")
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-TRUNCATED_HEADER = "X-KG-Truncated"
 _RDF_KEYS = {"ttl": "ttl", "nt": "nt", "jsonld": "jsonld", "rdfxml": "xml"}
-
-
-@dataclass
-class KgState:
-    """Everything the routes share: settings, graphs (for pages), saved queries, the
-    graph's version, the worker pool and the answer cache."""
-
-    config: ServerConfig
-    graphs: HeldGraphs
-    saved: tuple[SavedQuery, ...]
-    version: str
-    pool: WorkerPool
-    started: float = field(default_factory=time.time)
-    cache: OrderedDict[str, tuple[int, bytes, str, dict[str, str]]] = field(
-        default_factory=OrderedDict
-    )
-    hits: int = 0
-
-    def saved_query(self, name: str) -> SavedQuery | None:
-        return next((q for q in self.saved if q.name == name), None)
-
-    def etag(self, request: Request) -> str:
-        """A strong validator for a GET answer: the graph's version, the URL and the
-        headers the answer varies on."""
-        key = "\0".join(
-            (
-                self.version,
-                request.url.path,
-                request.url.query,
-                request.headers.get("accept", ""),
-            )
-        )
-        return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-
-
-# ---------------------------------------------------------------- responses
-
-
-def _wants_json(request: Request) -> bool:
-    for media, q in parse_accept(request.headers.get("accept")):
-        if q > 0 and media.endswith(("/json", "+json")):
-            return True
-    return False
-
-
-def error_response(request: Request, status: int, kind: str, message: str) -> Response:
-    """An error as JSON (``{"error": kind, "message": ...}``) when the client accepts JSON,
-    else as plain text; never cached."""
-    request.state.error = kind
-    headers = {"Cache-Control": "no-store"}
-    if status == 503:
-        headers["Retry-After"] = "1"
-    if _wants_json(request) or request.url.path.startswith(("/queries", "/openapi")):
-        body = {"error": kind, "status": status, "message": message}
-        return JSONResponse(body, status_code=status, headers=headers)
-    return Response(message + "\n", status, headers=headers, media_type="text/plain")
-
-
-def state_of(request: Request) -> KgState:
-    found: KgState = request.app.state.kg
-    return found
-
-
-def _cache_headers(state: KgState, etag: str | None) -> dict[str, str]:
-    headers = {"Cache-Control": "public, max-age=60", "Vary": "Accept"}
-    if etag:
-        headers["ETag"] = etag
-    headers["X-KG-Version"] = state.version[:16]
-    return headers
-
-
-def _not_modified(request: Request, etag: str) -> bool:
-    wanted = request.headers.get("if-none-match")
-    if not wanted:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
-    return etag in tags or "*" in tags
-
-
-async def cached(
-    request: Request, produce: Callable[[], Awaitable[Response]], cacheable: bool = True
-) -> Response:
-    """Answer a GET from the ETag (304) or the answer cache, or ``produce`` it; 200 answers
-    get the ETag and Cache-Control of the graph's version and are kept."""
-    state = state_of(request)
-    if request.method not in ("GET", "HEAD") or not cacheable:
-        return await produce()
-    etag = state.etag(request)
-    if _not_modified(request, etag):
-        request.state.cache = "not-modified"
-        return Response(status_code=304, headers=_cache_headers(state, etag))
-    hit = state.cache.get(etag)
-    if hit is not None:
-        state.cache.move_to_end(etag)
-        state.hits += 1
-        request.state.cache = "hit"
-        status, body, media_type, extra = hit
-        request.state.rows = extra.get("X-KG-Rows")
-        headers = {**_cache_headers(state, etag), **extra}
-        return Response(body, status, headers=headers, media_type=media_type)
-    response = await produce()
-    if response.status_code == 200:
-        response.headers.update(_cache_headers(state, etag))
-        body = bytes(response.body)
-        limit = state.config.cache_entries
-        if limit and len(body) <= 1_000_000:
-            extra = {k: v for k, v in response.headers.items() if k.lower().startswith("x-kg-")}
-            extra = {k.title().replace("X-Kg-", "X-KG-"): v for k, v in extra.items()}
-            media = response.media_type or response.headers.get("content-type", "")
-            state.cache[etag] = (200, body, media, extra)
-            while len(state.cache) > limit:
-                state.cache.popitem(last=False)
-        request.state.cache = "miss"
-    return response
-
-
-def reply_response(request: Request, reply: Reply) -> Response:
-    """A worker's reply as an HTTP response."""
-    request.state.rows = reply.rows
-    if reply.kind is not None:
-        return error_response(request, reply.status, reply.kind, reply.message or reply.kind)
-    headers = {"X-KG-Rows": str(reply.rows or 0)}
-    if reply.truncated:
-        headers[TRUNCATED_HEADER] = "true"
-        request.state.truncated = True
-    return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
 
 # ---------------------------------------------------------------- /sparql
@@ -221,14 +100,6 @@ async def _protocol_params(request: Request, config: ServerConfig) -> list[tuple
     return [*url_params, ("query", body)]
 
 
-def _flag(value: str | None, name: str) -> bool:
-    if value is None or value.lower() in ("", "false", "0", "no"):
-        return False
-    if value.lower() in ("true", "1", "yes"):
-        return True
-    raise Refused(400, "bad-parameter", f"{name} must be true or false, not {value!r}")
-
-
 async def sparql_endpoint(request: Request) -> Response:
     """SPARQL 1.1 Protocol, query operation (GET, POST form, POST direct)."""
     state = state_of(request)
@@ -271,7 +142,7 @@ async def sparql_endpoint(request: Request) -> Response:
             text=text,
             default_graphs=tuple(defaults),
             named_graphs=tuple(named),
-            inferred=_flag(values.get("inferred"), "inferred"),
+            inferred=parse_flag(values.get("inferred"), "inferred"),
             accept=request.headers.get("accept"),
             format=values.get("format"),
             max_rows=config.max_rows,
@@ -352,7 +223,7 @@ async def run_saved(request: Request) -> Response:
     if len(seen) != len(set(seen)):
         return error_response(request, 400, "bad-parameter", "a parameter is given twice")
     try:
-        inferred = _flag(request.query_params.get("inferred"), "inferred")
+        inferred = parse_flag(request.query_params.get("inferred"), "inferred")
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
     request.state.query_hash = hashlib.sha256(saved.text.encode()).hexdigest()[:16]
@@ -478,7 +349,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     if store_path is not None:
         check_store(store_path)
     graphs = load_held_graphs(config.sources)
-    saved = queries.list_queries(config.sources) if config.sources.queries_dir else ()
+    saved = execution.list_queries(config.sources) if config.sources.queries_dir else ()
     pool = WorkerPool(config.sources, config.workers, config.timeout, config.memory_mb, store_path)
     state = KgState(config, graphs, saved, graph_version(config.sources), pool)
 

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -48,10 +48,8 @@ from kg.server.rdfhtml import (
     property_table,
     title_labels,
 )
-from kg.server.safety import nesting_depth
-
-if TYPE_CHECKING:
-    from kg.server.app import KgState
+from kg.server.responses import KgState, cached, error_response, parse_flag
+from kg.server.safety import Refused, nesting_depth
 
 __all__ = ["PageData", "routes"]
 
@@ -151,8 +149,6 @@ def _base(request: Request) -> str:
 
 
 async def _cached(request: Request, produce: Any) -> Response:
-    from kg.server.app import cached
-
     return await cached(request, produce)
 
 
@@ -164,8 +160,6 @@ def _error(request: Request, status: int, kind: str, message: str, html: bool) -
             status,
             headers={"Cache-Control": "no-store"},
         )
-    from kg.server.app import error_response
-
     return error_response(request, status, kind, message)
 
 
@@ -188,9 +182,6 @@ def _negotiate(request: Request) -> Offer | Response:
 
 
 def _flag(request: Request, name: str) -> bool | Response:
-    from kg.server.app import _flag as parse_flag
-    from kg.server.safety import Refused
-
     try:
         return parse_flag(request.query_params.get(name), name)
     except Refused as exc:

@@ -36,7 +36,7 @@ from kg.core.errors import (
 )
 from kg.core.namespaces import PREFIXES
 from kg.core.paths import Sources
-from kg.queries import execution as queries
+from kg.queries import execution
 from kg.queries.metadata import SavedQuery, uses_service
 from kg.server.formats import ask_document, graph_document, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
@@ -157,7 +157,7 @@ class WorkerState:
         cached = self._saved_queries.get(name)
         if cached is not None and _stamp(cached[0].path) == cached[1]:
             return cached[0]
-        query = queries.get_query(name, self.sources)
+        query = execution.get_query(name, self.sources)
         self._saved_queries[name] = (query, _stamp(query.path))
         return query
 
@@ -241,7 +241,7 @@ class WorkerState:
         try:
             saved = self.saved_query(job.name)
             inferred = job.inferred or saved.inferred
-            bindings = queries.bind_parameters(saved, dict(job.params))
+            bindings = execution.bind_parameters(saved, dict(job.params))
         except UnknownQueryError as exc:
             return Reply.error(404, "unknown-query", str(exc))
         except (UnknownParameterError, ParameterTypeError) as exc:
@@ -249,13 +249,13 @@ class WorkerState:
         except KgError as exc:
             return Reply.error(500, "saved-query", str(exc))
 
-        def execute() -> Result:  # as queries.run_query, with the query already read
+        def execute() -> Result:  # as execution.run_query, with the query already read
             if self.store is not None:
                 return self.store.query(saved.text, bindings, inferred=inferred).result
             target = self.closure if inferred else self.graphs.asserted
-            prepared = queries._prepare(saved.text, str(saved.path))
+            prepared = execution.checked_query(saved.text, str(saved.path))
             variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
-            return queries._execute(target, prepared, variables, saved.name).result
+            return execution.execute(target, prepared, variables, saved.name).result
 
         return self._run(execute, job.accept, job.format, job.max_rows)
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from rdflib import Graph
 from rdflib.query import Result
-from rdflib.term import Node
 
-from kg.core.constants import ASSERTED_GRAPH, GRAPHS, INFERRED_GRAPH
 from kg.core.errors import SparqlSyntaxError
 from kg.core.namespaces import PREFIXES, bind_prefixes
+from kg.core.settings import ASSERTED_GRAPH, GRAPHS, INFERRED_GRAPH
+from kg.queries.execution import QueryTarget
 from kg.queries.results import QueryResult
 
 __all__ = [
@@ -41,15 +41,9 @@ Data = Graph | Path | str | Sequence[Path | str]
 
 
 @runtime_checkable
-class Store(Protocol):
-    """A place that holds the published graphs and answers SPARQL over them."""
-
-    def query(
-        self, text: str, bindings: Mapping[str, Node] | None = None, inferred: bool = False
-    ) -> QueryResult:
-        """Run ``text`` (SELECT, ASK, CONSTRUCT or DESCRIBE) with ``bindings`` (variable name
-        without ``?`` → term) on the asserted graph, plus the inferred one if ``inferred``."""
-        ...
+class Store(QueryTarget, Protocol):
+    """A place that holds the published graphs and answers SPARQL over them (its ``query``
+    is :meth:`QueryTarget.query <kg.queries.execution.QueryTarget.query>`)."""
 
     def replace(self, graph_iri: str, data: Data) -> int:
         """Make the named graph ``graph_iri`` hold exactly ``data``, atomically as readers see

@@ -10,7 +10,7 @@ from rdflib.term import Node
 from kg.core.paths import Sources
 from kg.graph.cache import load_inferred
 from kg.graph.loading import load_graph
-from kg.queries.execution import _execute, _prepare
+from kg.queries.execution import checked_query, execute
 from kg.queries.results import QueryResult
 from kg.stores.base import ASSERTED_GRAPH, INFERRED_GRAPH, Data, as_graph, graphs_for
 
@@ -49,9 +49,9 @@ class MemoryStore:
     def query(
         self, text: str, bindings: Mapping[str, Node] | None = None, inferred: bool = False
     ) -> QueryResult:
-        prepared = _prepare(text)
+        prepared = checked_query(text)
         initial: dict[str, Node] = {Variable(k): v for k, v in (bindings or {}).items()}
-        return _execute(self.union(inferred), prepared, initial, None)
+        return execute(self.union(inferred), prepared, initial, None)
 
     def replace(self, graph_iri: str, data: Data) -> int:
         graph = as_graph(data)

@@ -13,7 +13,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg.core.errors import SparqlSyntaxError, UsageError
-from kg.queries.execution import _prepare
+from kg.queries.execution import checked_query
 from kg.queries.results import QueryResult
 from kg.stores.base import (
     ASSERTED_GRAPH,
@@ -67,7 +67,7 @@ class OxigraphStore:
     ) -> QueryResult:
         ox = self._ox
         full = prologue(with_values(text, bindings))
-        prepared = _prepare(full)  # the same syntax errors and refusals as on rdflib
+        prepared = checked_query(full)  # the same syntax errors and refusals as on rdflib
         kind = prepared.algebra.name
         try:
             answer = self._store.query(

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from kg.core.errors import SparqlSyntaxError, UsageError
 from kg.graph.serialization import serialize
-from kg.queries.execution import _prepare
+from kg.queries.execution import checked_query
 from kg.queries.results import QueryResult
 from kg.stores.base import (
     Data,
@@ -152,7 +152,7 @@ class RemoteStore:
         self, text: str, bindings: Mapping[str, Node] | None = None, inferred: bool = False
     ) -> QueryResult:
         full = prologue(with_values(text, bindings))
-        kind = _prepare(full).algebra.name  # the same syntax errors and refusals as on rdflib
+        kind = checked_query(full).algebra.name  # the same syntax errors and refusals as on rdflib
         graph_answer = kind in ("ConstructQuery", "DescribeQuery")
         accept = (
             "text/turtle, application/n-triples;q=0.9"

@@ -1,0 +1,166 @@
+"""What the routes share: the application's state (:class:`KgState`), error answers, the
+answer cache with its ETags (:func:`cached`), a worker's reply as a response, and boolean
+parameters."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from kg.queries.metadata import SavedQuery
+from kg.server.config import ServerConfig
+from kg.server.graphs import HeldGraphs
+from kg.server.negotiation import parse_accept
+from kg.server.pool import WorkerPool
+from kg.server.safety import Refused
+from kg.server.worker import Reply
+
+__all__ = [
+    "TRUNCATED_HEADER",
+    "KgState",
+    "cached",
+    "error_response",
+    "parse_flag",
+    "reply_response",
+    "state_of",
+]
+
+TRUNCATED_HEADER = "X-KG-Truncated"
+
+
+@dataclass
+class KgState:
+    """Everything the routes share: settings, graphs (for pages), saved queries, the
+    graph's version, the worker pool and the answer cache."""
+
+    config: ServerConfig
+    graphs: HeldGraphs
+    saved: tuple[SavedQuery, ...]
+    version: str
+    pool: WorkerPool
+    started: float = field(default_factory=time.time)
+    cache: OrderedDict[str, tuple[int, bytes, str, dict[str, str]]] = field(
+        default_factory=OrderedDict
+    )
+    hits: int = 0
+
+    def saved_query(self, name: str) -> SavedQuery | None:
+        return next((q for q in self.saved if q.name == name), None)
+
+    def etag(self, request: Request) -> str:
+        """A strong validator for a GET answer: the graph's version, the URL and the
+        headers the answer varies on."""
+        key = "\0".join(
+            (
+                self.version,
+                request.url.path,
+                request.url.query,
+                request.headers.get("accept", ""),
+            )
+        )
+        return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _wants_json(request: Request) -> bool:
+    for media, q in parse_accept(request.headers.get("accept")):
+        if q > 0 and media.endswith(("/json", "+json")):
+            return True
+    return False
+
+
+def error_response(request: Request, status: int, kind: str, message: str) -> Response:
+    """An error as JSON (``{"error": kind, "message": ...}``) when the client accepts JSON,
+    else as plain text; never cached."""
+    request.state.error = kind
+    headers = {"Cache-Control": "no-store"}
+    if status == 503:
+        headers["Retry-After"] = "1"
+    if _wants_json(request) or request.url.path.startswith(("/queries", "/openapi")):
+        body = {"error": kind, "status": status, "message": message}
+        return JSONResponse(body, status_code=status, headers=headers)
+    return Response(message + "\n", status, headers=headers, media_type="text/plain")
+
+
+def state_of(request: Request) -> KgState:
+    found: KgState = request.app.state.kg
+    return found
+
+
+def _cache_headers(state: KgState, etag: str | None) -> dict[str, str]:
+    headers = {"Cache-Control": "public, max-age=60", "Vary": "Accept"}
+    if etag:
+        headers["ETag"] = etag
+    headers["X-KG-Version"] = state.version[:16]
+    return headers
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    wanted = request.headers.get("if-none-match")
+    if not wanted:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+    return etag in tags or "*" in tags
+
+
+async def cached(
+    request: Request, produce: Callable[[], Awaitable[Response]], cacheable: bool = True
+) -> Response:
+    """Answer a GET from the ETag (304) or the answer cache, or ``produce`` it; 200 answers
+    get the ETag and Cache-Control of the graph's version and are kept."""
+    state = state_of(request)
+    if request.method not in ("GET", "HEAD") or not cacheable:
+        return await produce()
+    etag = state.etag(request)
+    if _not_modified(request, etag):
+        request.state.cache = "not-modified"
+        return Response(status_code=304, headers=_cache_headers(state, etag))
+    hit = state.cache.get(etag)
+    if hit is not None:
+        state.cache.move_to_end(etag)
+        state.hits += 1
+        request.state.cache = "hit"
+        status, body, media_type, extra = hit
+        request.state.rows = extra.get("X-KG-Rows")
+        headers = {**_cache_headers(state, etag), **extra}
+        return Response(body, status, headers=headers, media_type=media_type)
+    response = await produce()
+    if response.status_code == 200:
+        response.headers.update(_cache_headers(state, etag))
+        body = bytes(response.body)
+        limit = state.config.cache_entries
+        if limit and len(body) <= 1_000_000:
+            extra = {k: v for k, v in response.headers.items() if k.lower().startswith("x-kg-")}
+            extra = {k.title().replace("X-Kg-", "X-KG-"): v for k, v in extra.items()}
+            media = response.media_type or response.headers.get("content-type", "")
+            state.cache[etag] = (200, body, media, extra)
+            while len(state.cache) > limit:
+                state.cache.popitem(last=False)
+        request.state.cache = "miss"
+    return response
+
+
+def reply_response(request: Request, reply: Reply) -> Response:
+    """A worker's reply as an HTTP response."""
+    request.state.rows = reply.rows
+    if reply.kind is not None:
+        return error_response(request, reply.status, reply.kind, reply.message or reply.kind)
+    headers = {"X-KG-Rows": str(reply.rows or 0)}
+    if reply.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+        request.state.truncated = True
+    return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+def parse_flag(value: str | None, name: str) -> bool:
+    """A boolean parameter's value (absent or empty: false); a 400 Refused if it is neither."""
+    if value is None or value.lower() in ("", "false", "0", "no"):
+        return False
+    if value.lower() in ("true", "1", "yes"):
+        return True
+    raise Refused(400, "bad-parameter", f"{name} must be true or false, not {value!r}")
