@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import endpoint
+from benchmarks import endpoint, readme
 from benchmarks.generate import generate
 
 __all__ = ["main"]
@@ -468,27 +468,10 @@ def _plot(results: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def table(results: dict[str, Any]) -> str:
-    """The figures as a Markdown table: step, size, median time with spread, speed-up over the
-    step's baseline, peak memory; then the growth exponents and what was skipped."""
-    lines = [
-        "| step | scale | triples | median s (min-max) | vs baseline | peak MiB |",
-        "|---|---|---|---|---|---|",
-    ]
-    for f in results["figures"]:
-        speed = f"{f['speed-up']:.1f}x faster than {f['baseline']}" if f.get("speed-up") else ""
-        memory = f"{f['peak_rss_mib']:.0f}" if f.get("peak_rss_mib") else ""
-        lines.append(
-            f"| {f['step']} | x{f['scale']} | {f['triples']:,} | {f['median_s']:.3f} "
-            f"({f['min_s']:.3f}-{f['max_s']:.3f}) | {speed} | {memory} |"
-        )
-    growth = ", ".join(
-        f"{step} n^{value:.2f}" for step, value in results["growth"].items() if value is not None
-    )
-    lines += ["", f"Growth exponents (time ~ triples^k): {growth}."]
-    for item in results["skipped"]:
-        lines.append(f"- skipped {item['step']} at x{item['scale']}: {item['reason']}")
-    return "\n".join(lines) + "\n"
+def _update_readme(results_file: Path) -> None:
+    """Rewrite benchmarks/README.md when the run wrote the committed results file."""
+    if results_file.resolve() == readme.RESULTS and results_file.is_file():
+        _say(f"wrote {readme.write()}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -506,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     endpoint.add_arguments(sub)
     p = sub.add_parser("table", help="print a results file as a Markdown table")
     p.add_argument("results", type=Path, nargs="?", default=RESULTS / "results.json")
+    sub.add_parser("readme", help="write benchmarks/README.md from the latest results")
     p = sub.add_parser("generate", help="write a synthetic graph as N-Triples")
     p.add_argument("scale", type=int)
     p.add_argument("output", type=Path)
@@ -514,12 +498,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "table":
         results = json.loads(args.results.read_text(encoding="utf-8"))
         if "figures" in results:  # not when only the endpoint benchmark has run
-            sys.stdout.write(table(results))
+            sys.stdout.write(readme.table(results))
         if "endpoint" in results:
             sys.stdout.write("\n" + endpoint.table(results["endpoint"]))
         return 0
+    if args.command == "readme":
+        _say(f"wrote {readme.write()}")
+        return 0
     if args.command == "endpoint":
         endpoint.main(endpoint.settings_from(args), args.out / "results.json", _say)
+        _update_readme(args.out / "results.json")
         return 0
     if args.command == "generate":
         count = generate(args.scale, args.output, seed=args.seed)
@@ -536,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
         name = "results-quick" if args.quick else "results"
         settings = endpoint.QUICK if args.quick else endpoint.Settings()
         endpoint.main(settings, args.out / f"{name}.json", _say)
+    _update_readme(args.out / "results.json")
     for figure in results["figures"]:
         speed = f"  x{figure['speed-up']:.1f} vs {figure['baseline']}" if figure["speed-up"] else ""
         _say(
