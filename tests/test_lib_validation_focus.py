@@ -46,12 +46,12 @@ def _first(graph: Graph, cls: URIRef) -> URIRef:
 
 @functools.cache
 def spoiled() -> tuple[Graph, frozenset[tuple[str, str]]]:
-    """The benchmark generator's graph at scale 2, with bad data put in: the graph and the
+    """The benchmark generator's graph at scale 1, with bad data put in: the graph and the
     (focus node, shape) pairs each change must produce."""
     generate = pytest.importorskip("benchmarks.generate").generate
     path = Path(__file__).resolve().parent / ".spoiled-generated.nt"
     try:
-        generate(2, path, seed=7)
+        generate(1, path, seed=7)
         graph = Graph().parse(path, format="nt")
     finally:
         path.unlink(missing_ok=True)
