@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kg.core.errors import (
         InconsistencyError,
         KgError,
+        MissingParameterError,
         NodeNotFoundError,
         ParameterTypeError,
         QueryMetadataError,
@@ -49,6 +50,7 @@ _LAZY = {
     "stats": "kg.graph.counts",
     "InconsistencyError": "kg.core.errors",
     "KgError": "kg.core.errors",
+    "MissingParameterError": "kg.core.errors",
     "NodeNotFoundError": "kg.core.errors",
     "ParameterTypeError": "kg.core.errors",
     "QueryMetadataError": "kg.core.errors",
@@ -88,6 +90,7 @@ __all__ = [
     "Evidence",
     "InconsistencyError",
     "KgError",
+    "MissingParameterError",
     "NodeNotFoundError",
     "ParameterTypeError",
     "Provenance",

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the data does not conform, is inconsistent, or a check 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import sys
@@ -63,6 +64,7 @@ def _err(text: str) -> None:
 
 
 def _render(result: QueryResult, fmt: str) -> str:
+    result.check_format(fmt)
     return result.table() if fmt == "table" else result.serialize(fmt)
 
 
@@ -314,13 +316,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    try:
-        from kg.server import run
-    except ImportError as exc:
-        raise UsageError(
-            f"kg serve needs the 'server' extra (pip install 'kazkgz[server]'): {exc}"
-        ) from exc
-    run.serve(run.config_from_args(args))
+    from kg.server import run
+
+    run.serve(run.config_from_args(args))  # a missing extra or a busy port: a UsageError
     return EXIT_OK
 
 
@@ -347,7 +345,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
-        p.set_defaults(handler=handler)
+        p.set_defaults(handler=handler, parser=p)
         return p
 
     p = command("validate", cmd_validate, "validate the data against the SHACL shapes")
@@ -455,14 +453,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("serve", cmd_serve, "serve SPARQL, the saved queries and Linked Data over HTTP")
     _serve_options(p)
+    parser.set_defaults(commands=list(sub.choices))
     return parser
 
 
 def _serve_options(p: argparse.ArgumentParser) -> None:
-    try:
-        from kg.server.run import add_arguments
-    except ImportError:  # without the 'server' extra the command says what to install
-        return
+    from kg.server.run import add_arguments  # no Starlette or uvicorn: they load on serving
+
     add_arguments(p)
 
 
@@ -515,9 +512,11 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--format",
-        choices=["table", *RESULT_FORMATS],
+        choices=["table", *RESULT_FORMATS, *(f for f in EXPORT_FORMATS if f not in RESULT_FORMATS)],
         default="table",
-        help="table for people (default); json, csv, tsv, xml: SPARQL 1.1 results formats",
+        help="table for people (default); for SELECT, json, csv, tsv or xml (SPARQL 1.1 "
+        "results); for ASK, json or xml; for CONSTRUCT and DESCRIBE, ttl, nt, jsonld or xml "
+        "(RDF/XML)",
     )
     p.add_argument(
         "--no-cache",
@@ -527,11 +526,40 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _closest(word: str, choices: Sequence[str]) -> str:
+    """ ", did you mean X?" for the choice closest to ``word``, or nothing."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; an unknown command or option is refused by the parser it belongs to
+    (exit 2, with its usage) with the closest name suggested."""
+    parser = _parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    commands: list[str] = parser.get_default("commands")
+    home = {words[i + 1] for i, w in enumerate(words[:-1]) if w == "--home"}
+    command = next((w for w in words if not w.startswith("-") and w not in home), None)
+    if command is not None and command not in commands:
+        parser.error(f"unknown command {command!r}{_closest(command, commands)}")
+    args, extras = parser.parse_known_args(words)
+    if extras:
+        own: argparse.ArgumentParser = getattr(args, "parser", parser)
+        options = [o for action in own._actions for o in action.option_strings]
+        hints = "".join(_closest(e.split("=")[0], options) for e in extras if e.startswith("-"))
+        own.error(f"unrecognized arguments: {' '.join(extras)}{hints}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kg`` command; returns the exit code."""
-    args = _parser().parse_args(argv)
+    args = _parse(argv)
     if args.home:
-        os.environ["KG_HOME"] = str(Path(args.home).resolve())
+        home = Path(args.home).resolve()
+        if not any((home / part).is_dir() for part in ("ontology", "graph", "shapes", "queries")):
+            _err(f"error: {args.home} holds no project (no ontology/, graph/, shapes/ or queries/)")
+            return EXIT_USAGE
+        os.environ["KG_HOME"] = str(home)
     handler: Handler = args.handler
     try:
         return handler(args)

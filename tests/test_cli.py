@@ -240,7 +240,7 @@ def test_a_cached_answer_is_printed_without_loading_rdflib(kg, tmp_path: Path) -
     [
         (["query", "nope"], "unknown saved query 'nope'"),
         (["query", "find-by-label", "-p", "colour=blue"], "has no parameter 'colour'"),
-        (["query", "find-by-label"], "parameter 'label' expects string, got None"),
+        (["query", "find-by-label"], "saved query 'find-by-label' needs a value for 'label'"),
         (["query", "established-in-year", "-p", "year=abc"], "expects an xsd:integer"),
         (["query", "find-by-label", "-p", "label"], "a parameter is written name=value"),
         (["sparql", "SELEC * WHERE { ?s ?p ?o }"], "SPARQL syntax error"),

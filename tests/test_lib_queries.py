@@ -135,6 +135,7 @@ def test_bad_parameter_values(query: str, params: dict[str, str]) -> None:
         ("no-summary", "'summary' is required"),
         ("default-for-nothing", "not a parameter"),
         ("not-inferred-bool", "'inferred' must be true or false"),
+        ("one-of-nothing", "one_of names 'colour', which is not a parameter"),
     ],
 )
 def test_bad_metadata_fails_loudly_naming_the_file(name: str, words: str) -> None:

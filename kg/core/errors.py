@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ __all__ = [
     "ExcerptError",
     "InconsistencyError",
     "KgError",
+    "MissingParameterError",
     "NodeNotFoundError",
     "ParameterTypeError",
     "QueryMetadataError",
@@ -63,7 +65,11 @@ class UnknownQueryError(KgError):
     def __init__(self, name: str, known: Iterable[str] = ()) -> None:
         self.name = name
         self.known = tuple(known)
-        hint = f" (known: {', '.join(self.known)})" if self.known else ""
+        close = difflib.get_close_matches(name, self.known, n=3, cutoff=0.5)
+        if close:
+            hint = f": did you mean {' or '.join(close)}? (all of them: kg queries)"
+        else:
+            hint = f" (known: {', '.join(self.known)})" if self.known else ""
         super().__init__(f"unknown saved query {name!r}{hint}")
 
 
@@ -87,6 +93,22 @@ class ParameterTypeError(KgError):
         self.value = value
         extra = f": {reason}" if reason else ""
         super().__init__(f"parameter {name!r} expects {expected}, got {value!r}{extra}")
+
+
+class MissingParameterError(ParameterTypeError):
+    """A saved query run without a value it needs: a required parameter, or one of a group of
+    which the query needs at least one (its ``#+ one_of`` list)."""
+
+    def __init__(self, query: str, names: Iterable[str]) -> None:
+        self.query = query
+        self.names = tuple(names)
+        KgError.__init__(
+            self,
+            f"saved query {query!r} needs a value for {' or '.join(map(repr, self.names))}",
+        )
+        self.name = self.names[0]
+        self.expected = "a value"
+        self.value = None
 
 
 class QueryMetadataError(KgError):

@@ -16,7 +16,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from kg.core.errors import (
-    ParameterTypeError,
+    MissingParameterError,
     SparqlSyntaxError,
     UnknownParameterError,
     UnknownQueryError,
@@ -132,7 +132,8 @@ def sparql(
 
 def bind_parameters(query: SavedQuery, params: Mapping[str, Any] | None) -> dict[str, Node]:
     """The ``initBindings`` for ``params`` (defaults filled in). Raises
-    :class:`UnknownParameterError` or :class:`ParameterTypeError`."""
+    :class:`UnknownParameterError`, :class:`ParameterTypeError`, or
+    :class:`MissingParameterError` when a required value (or one of ``one_of``) is missing."""
     given = dict(params or {})
     known = [p.name for p in query.params]
     for name in given:
@@ -143,9 +144,14 @@ def bind_parameters(query: SavedQuery, params: Mapping[str, Any] | None) -> dict
         value = given.get(param.name, param.default)
         if value is None:
             if param.required:
-                raise ParameterTypeError(param.name, param.type, None, "a value is required")
+                raise MissingParameterError(query.name, [param.name])
             continue
         bindings[param.variable] = param.bind(value)
+    if query.one_of and not any(
+        query.param(name).variable in bindings  # type: ignore[union-attr]
+        for name in query.one_of
+    ):
+        raise MissingParameterError(query.name, query.one_of)
     return bindings
 
 

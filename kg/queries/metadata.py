@@ -34,7 +34,7 @@ from kg.core.namespaces import PREFIXES, expand_node
 
 __all__ = ["QueryParam", "SavedQuery", "parse_query_file", "query_variables"]
 
-KNOWN_KEYS = frozenset({"summary", "description", "tags", "defaults", "inferred"})
+KNOWN_KEYS = frozenset({"summary", "description", "tags", "defaults", "inferred", "one_of"})
 BASIC_TYPES = frozenset({"iri", "number", "literal", "string"})
 XSD_TYPES = frozenset(
     [
@@ -145,6 +145,8 @@ class SavedQuery:
     params: tuple[QueryParam, ...]
     inferred: bool
     text: str
+    #: optional parameters of which the query needs at least one (``#+ one_of``)
+    one_of: tuple[str, ...] = ()
 
     def param(self, name: str) -> QueryParam | None:
         """The parameter called ``name``, or None."""
@@ -251,10 +253,10 @@ def _string(data: dict[str, Any], key: str, file: Path, required: bool = False) 
     return value.strip()
 
 
-def _tags(data: dict[str, Any], file: Path) -> tuple[str, ...]:
-    tags = data.get("tags", [])
+def _tags(data: dict[str, Any], file: Path, key: str = "tags") -> tuple[str, ...]:
+    tags = data.get(key, [])
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise QueryMetadataError(file, "'tags' must be a list of words")
+        raise QueryMetadataError(file, f"{key!r} must be a list of words")
     return tuple(tags)
 
 
@@ -290,6 +292,10 @@ def parse_query_file(path: Path | str) -> SavedQuery:
         except ParameterTypeError as exc:
             raise QueryMetadataError(file, f"default of {name!r}: {exc}") from exc
         by_name[name] = QueryParam(param.name, param.type, value, param.required, param.variable)
+    one_of = _tags(data, file, "one_of")
+    for name in one_of:
+        if name not in by_name:
+            raise QueryMetadataError(file, f"one_of names {name!r}, which is not a parameter")
     return SavedQuery(
         name=file.stem,
         path=file,
@@ -299,4 +305,5 @@ def parse_query_file(path: Path | str) -> SavedQuery:
         params=tuple(by_name.values()),
         inferred=inferred,
         text=text,
+        one_of=one_of,
     )

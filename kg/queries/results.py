@@ -10,9 +10,20 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 
 from kg.core.errors import UsageError
-from kg.core.settings import RESULT_FORMATS
+from kg.core.settings import EXPORT_FORMATS, RESULT_FORMATS
+from kg.graph.serialization import serialize as serialize_graph
 
-__all__ = ["RESULT_FORMATS", "QueryResult"]
+__all__ = ["FORMATS_BY_FORM", "RESULT_FORMATS", "QueryResult"]
+
+#: the formats each query form's answer can be written in: "table" for people; SPARQL 1.1
+#: results formats for SELECT (all four) and ASK (JSON and XML define a boolean, CSV and TSV
+#: do not); RDF formats for CONSTRUCT and DESCRIBE (xml: RDF/XML)
+FORMATS_BY_FORM: dict[str, tuple[str, ...]] = {
+    "SELECT": ("table", *RESULT_FORMATS),
+    "ASK": ("table", "json", "xml"),
+    "CONSTRUCT": ("table", *EXPORT_FORMATS),
+    "DESCRIBE": ("table", *EXPORT_FORMATS),
+}
 
 
 def _python(term: Any) -> Any:
@@ -125,17 +136,30 @@ class QueryResult:
             return []
         return [tuple(row) for row in self.result]  # type: ignore[arg-type]
 
-    def serialize(self, format: str = "json") -> str:
-        """SPARQL 1.1 results as ``json``, ``csv``, ``tsv`` or ``xml``; a CONSTRUCT or
-        DESCRIBE answer as Turtle whatever the format."""
+    def check_format(self, format: str) -> None:
+        """A UsageError unless this query form's answer can be written in ``format``."""
+        allowed = FORMATS_BY_FORM[self.type]
+        if format not in allowed:
+            raise UsageError(
+                f"{'an' if self.type == 'ASK' else 'a'} {self.type} answer cannot be written "
+                f"as {format!r}: use {', '.join(allowed)}"
+            )
+
+    def serialize(self, format: str | None = None) -> str:
+        """The answer in ``format``: SPARQL 1.1 results (``json``, the default, ``csv``,
+        ``tsv``, ``xml``) for SELECT and ASK; RDF (``ttl``, the default, ``nt``, ``jsonld``,
+        ``xml`` for RDF/XML) with the project's prefixes for CONSTRUCT and DESCRIBE. A format
+        the query form does not have is a UsageError."""
         graph = self.graph
         if graph is not None:
-            return graph.serialize(format="turtle")
-        if format not in RESULT_FORMATS:
-            raise UsageError(f"unknown result format {format!r} (use {', '.join(RESULT_FORMATS)})")
-        if format == "tsv":
+            chosen = format or "ttl"
+            self.check_format(chosen)
+            return serialize_graph(graph, chosen).decode("utf-8")
+        chosen = format or "json"
+        self.check_format(chosen)
+        if chosen == "tsv":
             return _tsv(self.vars, self.terms())
-        data = self.result.serialize(format=format, encoding="utf-8")
+        data = self.result.serialize(format=chosen, encoding="utf-8")
         text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
         return text if text.endswith("\n") else text + "\n"
 
@@ -143,9 +167,8 @@ class QueryResult:
         """A plain-text table for people (CURIEs where the project prefixes apply)."""
         if self.result.type == "ASK":
             return "yes\n" if self.ask else "no\n"
-        graph = self.graph
-        if graph is not None:
-            return graph.serialize(format="turtle")
+        if self.graph is not None:
+            return self.serialize("ttl")
         header = list(self.vars)
         body = [[_display(term, self._graph) for term in row] for row in self.terms()]
         widths = [max([_width(h), *(_width(r[i]) for r in body)]) for i, h in enumerate(header)]

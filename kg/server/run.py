@@ -3,21 +3,45 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 
-from kg.core.errors import KgError
+from kg.core.errors import KgError, UsageError
 from kg.server.config import ENVIRONMENT, STORES, ServerConfig
 
-__all__ = ["add_arguments", "config_from_args", "main", "serve"]
+__all__ = ["add_arguments", "check_port", "config_from_args", "main", "serve"]
+
+
+def check_port(host: str, port: int) -> None:
+    """A UsageError, before anything is loaded, if ``host:port`` cannot be listened on (the
+    port is in use, or the address is not this machine's)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            reason = "in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
+            raise UsageError(f"cannot listen on {host}:{port}: {reason} (choose --port)") from exc
 
 
 def serve(config: ServerConfig) -> None:
     """Serve until interrupted: one uvicorn process, ``config.workers`` query processes."""
-    import uvicorn
+    try:
+        import uvicorn
 
-    from kg.server.app import create_app
+        from kg.server.app import create_app
+    except ImportError as exc:
+        raise UsageError(
+            f"kg serve needs the 'server' extra ({exc.name} is missing): "
+            "pip install 'kazkgz[server]'"
+        ) from exc
+    check_port(config.host, config.port)
     from kg.server.worker import freeze_loaded
 
     handler = logging.StreamHandler(sys.stderr)

@@ -1,0 +1,143 @@
+"""What the command line says when a user gets something wrong: each case a new user met, run
+as a user runs it (the ``kg`` script in a subprocess, on this repository's own project), with
+the exit code, a one-line message on stderr and no traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lib_helpers import REPO
+from rdflib import Graph
+
+pytestmark = pytest.mark.cli
+
+SCRIPT = Path(sys.executable).with_name("kg")
+
+
+def kg(*args: str, tmp_path: Path, home: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KG_HOME": str(home), "KG_CACHE_DIR": str(tmp_path / "cache")}
+    return subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, text=True, env=env, cwd=tmp_path,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+def refused(proc: subprocess.CompletedProcess[str]) -> str:
+    """The error line of a run that must end with exit code 2 and no traceback."""
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1, proc.stderr
+    return errors[0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_an_ask_answer_has_no_csv_or_tsv_form(fmt: str, tmp_path: Path) -> None:
+    line = refused(kg("sparql", "ASK { ?s ?p ?o }", "--format", fmt, tmp_path=tmp_path))
+    assert f"an ASK answer cannot be written as '{fmt}': use table, json, xml" in line
+
+
+def test_an_ask_answer_as_json_and_xml(tmp_path: Path) -> None:
+    # the article names Kazakhstan: an ASK for it is true
+    ask = "ASK { kk:kazakhstan a kko:State }"
+    as_json = kg("sparql", ask, "--format", "json", tmp_path=tmp_path)
+    assert as_json.returncode == 0
+    assert '"boolean": true' in as_json.stdout
+    as_xml = kg("sparql", ask, "--format", "xml", tmp_path=tmp_path)
+    assert "<boolean>true</boolean>" in as_xml.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv"])
+def test_a_graph_answer_has_no_results_format(fmt: str, tmp_path: Path) -> None:
+    construct = "CONSTRUCT { ?s a kko:State } WHERE { ?s a kko:State }"
+    line = refused(kg("sparql", construct, "--format", fmt, tmp_path=tmp_path))
+    assert "a CONSTRUCT answer cannot be written as" in line
+    assert "use table, ttl, nt, jsonld, xml" in line
+
+
+RDF_FORMATS = [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("xml", "xml")]
+
+
+@pytest.mark.parametrize(("fmt", "rdflib_format"), RDF_FORMATS)
+def test_a_graph_answer_in_each_rdf_format(fmt: str, rdflib_format: str, tmp_path: Path) -> None:
+    # the article's two states, Kazakhstan and Kyrgyzstan, are kko:State nodes (and so are
+    # the third states it names); the answer must parse in the format asked for
+    construct = "CONSTRUCT { ?s a kko:State } WHERE { ?s a kko:State }"
+    proc = kg("sparql", construct, "--format", fmt, tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    graph = Graph().parse(data=proc.stdout, format=rdflib_format)
+    states = {str(s) for s in graph.subjects()}
+    assert {"https://w3id.org/kazkgz/id/kazakhstan", "https://w3id.org/kazkgz/id/kyrgyzstan"} <= (
+        states
+    )
+
+
+def test_a_graph_answer_uses_the_projects_prefixes(tmp_path: Path) -> None:
+    construct = "CONSTRUCT { ?s a kko:State } WHERE { ?s a kko:State }"
+    proc = kg("sparql", construct, tmp_path=tmp_path)
+    assert proc.returncode == 0
+    assert "@prefix kk: <https://w3id.org/kazkgz/id/> ." in proc.stdout
+    assert "kk:kazakhstan a kko:State" in proc.stdout
+    assert "ns1:" not in proc.stdout
+
+
+def test_a_missing_parameter_is_named(tmp_path: Path) -> None:
+    line = refused(kg("query", "entity", tmp_path=tmp_path))
+    assert "saved query 'entity' needs a value for 'entity' or 'label'" in line
+
+
+def test_an_unknown_query_suggests_the_closest(tmp_path: Path) -> None:
+    line = refused(kg("query", "visit", tmp_path=tmp_path))
+    assert "unknown saved query 'visit': did you mean visits?" in line
+
+
+def test_a_misspelt_option_is_named_with_the_commands_usage(tmp_path: Path) -> None:
+    proc = kg("query", "visits", "--fromat", "csv", tmp_path=tmp_path)
+    line = refused(proc)
+    assert "kg query: error: unrecognized arguments: --fromat csv (did you mean --format?)" in (
+        line
+    )
+    assert proc.stderr.startswith("usage: kg query ")
+
+
+def test_a_misspelt_command_suggests_the_closest(tmp_path: Path) -> None:
+    line = refused(kg("qeury", "visits", tmp_path=tmp_path))
+    assert "unknown command 'qeury' (did you mean query?)" in line
+
+
+def test_home_that_holds_no_project(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for args in (("queries",), ("query", "visits")):
+        line = refused(kg("--home", str(empty), *args, tmp_path=tmp_path))
+        assert f"{empty} holds no project" in line
+
+
+def test_serve_on_a_busy_port(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        line = refused(kg("serve", "--port", str(port), tmp_path=tmp_path))
+    assert f"cannot listen on 127.0.0.1:{port}: in use" in line
+
+
+def test_serve_without_the_server_extra_says_what_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['uvicorn'] = None  # as if the extra were not installed\n"
+        "from kg.cli import main\n"
+        "sys.exit(main(['serve', '--port', '0']))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+        env={**os.environ, "KG_HOME": str(REPO)}, timeout=120, check=False,
+    )  # fmt: skip
+    line = refused(proc)
+    assert "kg serve needs the 'server' extra (uvicorn is missing)" in line
+    assert "pip install 'kazkgz[server]'" in line
