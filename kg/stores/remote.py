@@ -103,6 +103,7 @@ class RemoteStore:
         self.timeout = timeout
         self.last_swap: str | None = None  # "move" or "put": how the last replace swapped
         handlers: list[urllib.request.BaseHandler] = []
+        self._digest: urllib.request.HTTPDigestAuthHandler | None = None
         if user is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in {self.endpoint, self.update_url, self.gsp}:
@@ -113,7 +114,10 @@ class RemoteStore:
                 if digest
                 else urllib.request.HTTPBasicAuthHandler
             )
-            handlers.append(auth(passwords))
+            handler = auth(passwords)
+            handlers.append(handler)
+            if isinstance(handler, urllib.request.HTTPDigestAuthHandler):
+                self._digest = handler
         self._opener = urllib.request.build_opener(*handlers)
 
     # ------------------------------------------------------------ HTTP
@@ -188,7 +192,34 @@ class RemoteStore:
 
     def put(self, graph_iri: str, body: bytes, content_type: str = "text/turtle") -> None:
         """Replace the named graph ``graph_iri`` by ``body`` (Graph Store Protocol PUT)."""
-        self._send("PUT", self._gsp_url(graph_iri), body, {"Content-Type": content_type})
+        url = self._gsp_url(graph_iri)
+        headers = {"Content-Type": content_type, **self._digest_credentials("PUT", url)}
+        self._send("PUT", url, body, headers)
+
+    def _digest_credentials(self, method: str, url: str) -> dict[str, str]:
+        """An ``Authorization`` header for ``method`` on ``url``, answering the challenge of a
+        request without a body. The standard library's digest handler sends each request
+        without credentials first; a server that answers 401 may close the connection before
+        it has read a large body, and the client sees a broken pipe. With this header the
+        body goes once, authenticated. Empty without digest authentication or a challenge."""
+        if self._digest is None:
+            return {}
+        probe = urllib.request.Request(url, method="HEAD")  # noqa: S310 (checked http(s))
+        try:
+            with urllib.request.urlopen(probe, timeout=self.timeout):  # noqa: S310
+                return {}  # no authentication asked
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "")
+            exc.close()
+        except (urllib.error.URLError, OSError) as exc:
+            raise StoreError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from exc
+        scheme, _, params = challenge.partition(" ")
+        if scheme.lower() != "digest":
+            return {}
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        request = urllib.request.Request(url, method=method)  # noqa: S310 (checked http(s))
+        answer = self._digest.get_authorization(request, fields)
+        return {"Authorization": f"Digest {answer}"} if answer else {}
 
     def delete(self, graph_iri: str) -> None:
         """Delete the named graph ``graph_iri`` (Graph Store Protocol DELETE); a graph that
