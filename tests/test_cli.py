@@ -293,7 +293,7 @@ def test_build_writes_dist(kg, tmp_path: Path) -> None:
     proc = kg("build", "--out", str(tmp_path / "dist"))
     assert proc.returncode == 0
     assert "checks: 2 passed" in proc.stdout
-    assert "wrote 14 files" in proc.stdout
+    assert "wrote 29 files" in proc.stdout
     assert "reasoning…" in proc.stderr
     assert (tmp_path / "dist" / "SHA256SUMS").is_file()
 

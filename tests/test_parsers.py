@@ -1,6 +1,7 @@
-"""Every published file (``kg build``: the asserted, inferred and reference graphs as Turtle,
-N-Triples, RDF/XML and JSON-LD) parses in every parser that reads its format, and each parser
-counts the same triples as the N-Triples file that rdflib reads.
+"""Every published file (``kg build``: each graph as Turtle, N-Triples, RDF/XML and JSON-LD;
+the named graphs in one N-Quads and one TriG file; the VoID and DCAT descriptions) parses in
+every parser that reads its format, with no base IRI given, and each parser counts the same
+triples (or quads) as rdflib.
 
 Parsers: rdflib and pyoxigraph (all four formats), serdi (Turtle, N-Triples; strict by
 default), rapper (Turtle, N-Triples, RDF/XML), n3.js (Turtle, N-Triples; one Node process for
@@ -18,13 +19,18 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Graph
+from pyoxigraph import DefaultGraph
+from rdflib import Dataset, Graph
 from stores.fixtures import published, tool_cache  # noqa: F401 (fixtures)
 from stores.tools import command, engine_params, jena_classpath, node
 
+from kg.publishing.build import LAYERS
+
 pytestmark = [pytest.mark.stores]
 
-GRAPHS = ("asserted", "inferred", "reference")
+GRAPHS = tuple(LAYERS)
+#: the files that are not one graph in four formats
+OTHERS = ("void.ttl", "catalog.ttl", "dataset.nq", "dataset.trig")
 RDFLIB = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
 OXIGRAPH = {
     "ttl": pyoxigraph.RdfFormat.TURTLE,
@@ -68,7 +74,9 @@ def n3_counts(published: Path) -> dict[str, int]:
     return {Path(f).name: int(n) for f, n in (line.split("\t") for line in out.splitlines())}
 
 
-_RIOT = re.compile(r"^file://\S*/(?P<name>[\w.]+) : Triples = (?P<count>[\d,]+)$", re.MULTILINE)
+_RIOT = re.compile(
+    r"^file://\S*/(?P<name>[\w.]+) : (?:Triples|Quads) = (?P<count>[\d,]+)$", re.MULTILINE
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +84,12 @@ def riot_counts(published: Path, tool_cache: Path) -> dict[str, int | str]:
     """``riot --count`` of each file: its count, or the error riot printed."""
     found: dict[str, int | str] = {}
     runs = (
-        ([], [e for e in PARSERS["jena-riot"] if e != "jsonld"]),
-        (["--syntax=jsonld10"], ["jsonld"]),
+        ([], [f"{g}.{e}" for g in GRAPHS for e in PARSERS["jena-riot"] if e != "jsonld"]),
+        (["--syntax=jsonld10"], [f"{g}.jsonld" for g in GRAPHS]),
+        ([], list(OTHERS)),
     )
-    for options, extensions in runs:
-        files = [str(published / f"{g}.{e}") for g in GRAPHS for e in extensions]
+    for options, names in runs:
+        files = [str(published / name) for name in names]
         riot = [command("java"), "-cp", jena_classpath(tool_cache), "riotcmd.riot"]
         done = subprocess.run(
             [*riot, *options, "--count", *files],
@@ -149,10 +158,38 @@ def test_every_parser_counts_the_same_triples(
     assert _count(parser, published / name, n3, riot) == expected[graph]
 
 
-def test_the_build_publishes_every_file(published: Path) -> None:
-    for graph in GRAPHS:
-        for extension in RDFLIB:
-            assert (published / f"{graph}.{extension}").stat().st_size > 0
+def test_every_file_the_build_writes_is_tested_here(published: Path) -> None:
+    graphs = {f"{graph}.{extension}" for graph in GRAPHS for extension in RDFLIB}
+    written = {p.name for p in published.iterdir()}
+    assert written == graphs | set(OTHERS) | {"SHA256SUMS"}
+    assert all((published / name).stat().st_size > 0 for name in written)
+
+
+def _rdflib_count(path: Path) -> int:
+    if path.suffix in (".nq", ".trig"):
+        dataset = Dataset()
+        dataset.parse(path, format="nquads" if path.suffix == ".nq" else "trig")
+        return len(dataset)
+    return len(Graph().parse(path, format="turtle"))
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_the_other_files_load_anywhere_with_no_base_iri(
+    name: str, published: Path, riot_counts: dict[str, int | str]
+) -> None:
+    path = published / name
+    expected = _rdflib_count(path)
+    assert expected > 0
+    store = pyoxigraph.Store()
+    quads = path.suffix in (".nq", ".trig")
+    formats = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nq": pyoxigraph.RdfFormat.N_QUADS,
+               ".trig": pyoxigraph.RdfFormat.TRIG}  # fmt: skip
+    if quads:
+        store.bulk_load(path=str(path), format=formats[path.suffix])
+    else:  # bulk_load refuses a relative IRI where no base is given
+        store.bulk_load(path=str(path), format=formats[path.suffix], to_graph=DefaultGraph())
+    assert len(store) == expected
+    assert riot_counts[name] == expected, riot_counts[name]
 
 
 def test_riot_reports_a_broken_file(tmp_path: Path, tool_cache: Path) -> None:

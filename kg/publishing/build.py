@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, VOID
+from rdflib import BNode, Graph
+from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from kg.core.errors import InconsistencyError, ValidationFailed
 from kg.core.files import atomic_write_bytes, atomic_write_text
-from kg.core.namespaces import BASE, KK, bind_prefixes
+from kg.core.namespaces import bind_prefixes
 from kg.core.paths import Sources, default_sources
-from kg.core.settings import library_versions
 from kg.graph.cache import reason_files
 from kg.graph.loading import load_graph
 from kg.graph.serialization import EXPORT_FORMATS, serialize
 from kg.graph.validation import ValidationReport, validate
+from kg.publishing.catalogue import (
+    GRAPH,
+    Distribution,
+    catalogue_record,
+    release_date,
+    void_description,
+)
 from kg.publishing.parallel import start
 from kg.queries.checks import CheckResult, run_checks
 
-__all__ = ["BuildReport", "build", "void_description"]
-
-GRAPH = Namespace(BASE + "graph/")
+__all__ = ["LAYERS", "SERVED", "BuildReport", "build", "stable"]
 
 
 @dataclass(frozen=True)
@@ -42,63 +45,6 @@ class BuildReport:
     validation: ValidationReport
     checks: tuple[CheckResult, ...]
     inferred_from_cache: bool
-
-
-def _partitions(void: Graph, dataset: URIRef, graph: Graph) -> None:
-    classes = Counter(o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
-    properties = Counter(p for p in graph.predicates() if isinstance(p, URIRef))
-    void.add((dataset, VOID.triples, Literal(len(graph))))
-    void.add((dataset, VOID.classes, Literal(len(classes))))
-    void.add((dataset, VOID.properties, Literal(len(properties))))
-    void.add((dataset, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    void.add((dataset, VOID.distinctObjects, Literal(len(set(graph.objects())))))
-    for cls, count in sorted(classes.items()):
-        part = BNode()
-        void.add((dataset, VOID.classPartition, part))
-        void.add((part, VOID["class"], cls))
-        void.add((part, VOID.entities, Literal(count)))
-    for prop, count in sorted(properties.items()):
-        part = BNode()
-        void.add((dataset, VOID.propertyPartition, part))
-        void.add((part, VOID.property, prop))
-        void.add((part, VOID.triples, Literal(count)))
-
-
-def void_description(
-    graphs: dict[str, Graph], out_dir: Path, modified: datetime | None = None
-) -> Graph:
-    """A VoID description of the published graphs (``name`` → graph), their dumps in
-    ``out_dir`` (relative IRIs when serialised with ``base``) and the software versions."""
-    void = bind_prefixes(Graph())
-    base = out_dir.resolve().as_uri() + "/"
-    root = URIRef(BASE)
-    stamp = (modified or datetime.now(UTC)).replace(microsecond=0)
-    void.add((root, RDF.type, VOID.Dataset))
-    void.add((root, DCTERMS.title, Literal("Kazakhstan–Kyrgyzstan relations", lang="en")))
-    void.add((root, DCTERMS.modified, Literal(stamp.isoformat(), datatype=XSD.dateTime)))
-    void.add((root, VOID.uriSpace, Literal(str(KK))))
-    void.add((root, VOID.vocabulary, URIRef(BASE + "ontology")))
-    versions = library_versions()
-    void.add((root, OWL.versionInfo, Literal(versions["kazkgz"])))
-    activity = BNode()
-    void.add((root, PROV.wasGeneratedBy, activity))
-    void.add((activity, RDF.type, PROV.Activity))
-    void.add((activity, PROV.endedAtTime, Literal(stamp.isoformat(), datatype=XSD.dateTime)))
-    for name, version in versions.items():
-        agent = BNode()
-        void.add((activity, PROV.wasAssociatedWith, agent))
-        void.add((agent, RDF.type, PROV.SoftwareAgent))
-        void.add((agent, RDFS.label, Literal(name)))
-        void.add((agent, OWL.versionInfo, Literal(version)))
-    for name, graph in graphs.items():
-        dataset = GRAPH[name]
-        void.add((root, VOID.subset, dataset))
-        void.add((dataset, RDF.type, VOID.Dataset))
-        void.add((dataset, DCTERMS.title, Literal(f"{name} graph", lang="en")))
-        for _rdflib_format, ext in EXPORT_FORMATS.values():
-            void.add((dataset, VOID.dataDump, URIRef(f"{base}{name}.{ext}")))
-        _partitions(void, dataset, graph)
-    return void
 
 
 def _sha256sums(files: list[Path], out_dir: Path) -> Path:
@@ -117,12 +63,71 @@ def _require_conformance(report: ValidationReport) -> None:
         )
 
 
-def _render(graphs: dict[str, Graph]) -> dict[str, bytes]:
-    """File name → bytes, for each graph in each export format."""
+def stable(graph: Graph, prefix: str) -> Graph:
+    """``graph`` with blank nodes labelled from its content (``prefix`` + rdflib's canonical
+    label) and its triples in sorted order, so that every serialisation of the same graph
+    gives the same bytes, and blank nodes of different graphs never share a label."""
+    canonical = to_canonical_graph(graph)
+
+    def label(term: Node) -> Node:
+        return BNode(f"{prefix}{term}") if isinstance(term, BNode) else term
+
+    out = bind_prefixes(Graph())
+    for s, p, o in sorted(canonical, key=lambda triple: tuple(t.n3() for t in triple)):
+        out.add((label(s), p, label(o)))
+    return out
+
+
+#: the published graphs: name -> what it holds (the ontology, the shapes, each layer, and the
+#: asserted graph the endpoint serves: ontology and article together)
+LAYERS = {
+    "ontology": "the OWL ontology",
+    "article": "the article's facts and the quotes behind them",
+    "asserted": "the ontology and the article's facts (the endpoint's asserted graph)",
+    "inferred": "the OWL RL inferences from the asserted graph",
+    "reference": "the reference layer: facts from other public sources, each naming its source",
+    "shapes": "the SHACL shapes",
+}
+#: the named graphs of the combined dataset file: those the endpoint serves
+SERVED = ("asserted", "inferred", "reference", "shapes")
+
+
+def _render(graphs: dict[str, Graph]) -> dict[str, Distribution]:
+    """File name → distribution, for each graph in each export format."""
     return {
-        f"{name}.{ext}": serialize(graph, fmt)
+        f"{name}.{ext}": Distribution(
+            f"{name}.{ext}", f"{LAYERS[name]} ({rdflib_format})", serialize(graph, fmt)
+        )
         for name, graph in graphs.items()
-        for fmt, (_rdflib_format, ext) in EXPORT_FORMATS.items()
+        for fmt, (rdflib_format, ext) in EXPORT_FORMATS.items()
+    }
+
+
+def _combined(graphs: dict[str, Graph]) -> dict[str, Distribution]:
+    """The named graphs the endpoint serves in one file, as N-Quads and as TriG (each graph's
+    Turtle in a graph block, the prefixes once)."""
+    served = [(GRAPH[name], graphs[name]) for name in SERVED if name in graphs]
+    quads = sorted(
+        f"{line.removesuffix(' .')} {iri.n3()} ."
+        for iri, graph in served
+        for line in serialize(graph, "nt").decode("utf-8").splitlines()
+    )
+    prefixes: set[str] = set()
+    blocks = []
+    for iri, graph in served:
+        turtle = serialize(graph, "ttl").decode("utf-8").splitlines()
+        prefixes |= {line for line in turtle if line.startswith("@prefix ")}
+        body = "\n".join(
+            f"    {line}" if line else "" for line in turtle if not line.startswith("@")
+        )
+        blocks.append(f"{iri.n3()} {{\n{body.strip(chr(10))}\n}}\n")
+    trig = "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+    holds = "the named graphs the endpoint serves (asserted, inferred, reference, shapes)"
+    return {
+        "dataset.nq": Distribution(
+            "dataset.nq", f"{holds} (N-Quads)", ("\n".join(quads) + "\n").encode()
+        ),
+        "dataset.trig": Distribution("dataset.trig", f"{holds} (TriG)", trig.encode()),
     }
 
 
@@ -132,9 +137,10 @@ def build(
     progress: Callable[[str], None] | None = None,
     engine: str | None = None,
 ) -> BuildReport:
-    """Validate, reason (with ``engine``: see :mod:`kg.core.settings`), run the checks; if all pass,
-    write the asserted, inferred and reference graphs in every format, ``void.ttl`` and
-    ``SHA256SUMS`` into ``out_dir``.
+    """Validate, reason (with ``engine``: see :mod:`kg.core.settings`), run the checks; if all
+    pass, write into ``out_dir`` each published graph (:data:`LAYERS`) in every format, the
+    named graphs the endpoint serves in one N-Quads and one TriG file, ``void.ttl`` (VoID),
+    ``catalog.ttl`` (DCAT) and ``SHA256SUMS``. The same inputs give the same bytes.
 
     Raises :class:`ValidationFailed` (non-conforming data or a failed check) or
     :class:`~kg.core.errors.InconsistencyError` before writing anything."""
@@ -144,7 +150,14 @@ def build(
     say("loading")
     asserted = load_graph(paths=sources.graph_files())
     reference = load_graph(paths=sources.reference)
-    published = {"asserted": asserted} | ({"reference": reference} if sources.reference else {})
+    layers = {
+        "ontology": load_graph(paths=sources.ontology),
+        "article": load_graph(paths=sources.data),
+        "asserted": asserted,
+        "reference": reference if sources.reference else None,
+        "shapes": load_graph(paths=sources.shapes) if sources.shapes else None,
+    }
+    published = {name: stable(g, f"{name}-") for name, g in layers.items() if g is not None}
     say("validating")
     # apart, while this process reasons: validate, and render the graphs already known
     side = start(lambda: (validate(paths=sources), _render(published)))
@@ -166,14 +179,17 @@ def build(
             [f"{c.name}: {len(c.rows)} row(s): {c.summary}" for c in failed],
         )
     say("writing artefacts")
-    rendered |= _render({"inferred": inferred})
-    written = [atomic_write_bytes(out / name, data) for name, data in sorted(rendered.items())]
-    graphs = {"asserted": asserted, "inferred": inferred, **published}
-    void = void_description(graphs, out)
-    text = void.serialize(format="turtle", base=out.resolve().as_uri() + "/")
-    # keep the dump links relative to void.ttl's own location: no absolute @base
-    text = "\n".join(line for line in text.splitlines() if not line.startswith("@base ")) + "\n"
-    written.append(atomic_write_text(out / "void.ttl", text))
+    graphs = published | {"inferred": stable(inferred, "inferred-")}
+    rendered |= _render({"inferred": graphs["inferred"]}) | _combined(graphs)
+    released = release_date(graphs["ontology"])
+    dumps = {name: [f for f in rendered if f.startswith(f"{name}.")] for name in graphs}
+    void = void_description({n: graphs[n] for n in SERVED if n in graphs}, dumps, released)
+    rendered["void.ttl"] = Distribution(
+        "void.ttl", "a VoID description of the graphs (Turtle)", serialize(void, "ttl")
+    )
+    catalogue = catalogue_record(list(rendered.values()), released)
+    written = [atomic_write_bytes(out / name, d.data) for name, d in sorted(rendered.items())]
+    written.append(atomic_write_bytes(out / "catalog.ttl", serialize(catalogue, "ttl")))
     written.append(_sha256sums(written, out))
     return BuildReport(
         out_dir=out,
