@@ -253,7 +253,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         "see kg validate)"
     )
     _out(
-        f"asserted: {report.asserted_triples} triples; inferred: {report.inferred_triples} "
+        f"asserted (ontology + article): {report.asserted_triples} triples; "
+        f"inferred: {report.inferred_triples} "
         f"({'cached' if report.inferred_from_cache else 'computed'}); "
         f"reference: {report.reference_triples}"
     )
@@ -292,9 +293,10 @@ def cmd_source(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    found = counts.stats()
+    found = counts.stats(include_reference=args.reference)
     if args.format == "json":
         data = {
+            "layers": list(found.layers),
             "triples": found.triples,
             "entities": found.entities,
             "excerpts": found.excerpts,
@@ -305,6 +307,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         }
         _out(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
+    _out(f"layers:               {', '.join(found.layers)}")
     _out(f"triples:              {found.triples}")
     _out(f"entities (kk:):       {found.entities}")
     _out(f"excerpts:             {found.excerpts}")
@@ -447,6 +450,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("node", metavar="NODE", help="a full IRI or a CURIE such as kk:kazakhstan")
 
     p = command("stats", cmd_stats, "count triples, entities by class and excerpts")
+    p.add_argument(
+        "--reference",
+        action="store_true",
+        help="count the reference layer too (default: the asserted graph, ontology and article)",
+    )
     p.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"
     )

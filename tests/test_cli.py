@@ -329,4 +329,7 @@ def test_stats(kg) -> None:
     assert "excerpts:             3" in proc.stdout
     data = json.loads(kg("stats", "--format", "json").stdout)
     assert data["entities_by_class"]["kko:State"] == 2
-    assert data["triples"] == 98
+    assert data["triples"] == 96  # the asserted graph: ontology and article
+    assert data["layers"] == ["ontology", "article"]
+    with_reference = json.loads(kg("stats", "--reference", "--format", "json").stdout)
+    assert with_reference["triples"] == 98  # and the fixture's two reference triples

@@ -4,6 +4,7 @@ the exit code, a one-line message on stderr and no traceback."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -141,3 +142,21 @@ def test_serve_without_the_server_extra_says_what_to_install(tmp_path: Path) -> 
     line = refused(proc)
     assert "kg serve needs the 'server' extra (uvicorn is missing)" in line
     assert "pip install 'kazkgz[server]'" in line
+
+
+def test_one_count_of_the_asserted_graph_everywhere(tmp_path: Path) -> None:
+    """kg stats, kg build and the library count the same asserted graph (ontology and article),
+    name its layers, and add the reference layer only when asked."""
+    stats = json.loads(kg("stats", "--format", "json", tmp_path=tmp_path).stdout)
+    assert stats["layers"] == ["ontology", "article"]
+    built = kg("build", "--out", str(tmp_path / "dist"), tmp_path=tmp_path)
+    assert f"asserted (ontology + article): {stats['triples']} triples;" in built.stdout
+    assert stats["triples"] == len(Graph().parse(tmp_path / "dist" / "asserted.nt", format="nt"))
+    with_reference = json.loads(
+        kg("stats", "--reference", "--format", "json", tmp_path=tmp_path).stdout
+    )
+    assert with_reference["layers"] == ["ontology", "article", "reference"]
+    reference = len(Graph().parse(tmp_path / "dist" / "reference.nt", format="nt"))
+    assert with_reference["triples"] == stats["triples"] + reference
+    text = kg("stats", tmp_path=tmp_path).stdout
+    assert text.splitlines()[0].split() == ["layers:", "ontology,", "article"]

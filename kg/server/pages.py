@@ -588,12 +588,13 @@ def home_page(data: PageData, base: str = "") -> str:
     state = data.state
     counts = state.graphs.counts()
     figures = data.stats
+    layers = " + ".join(figures.layers)
     count_rows = [
         ("triples, asserted (ontology + article)", counts["asserted"]),
         ("triples, inferred by OWL RL (additions)", counts["inferred"]),
-        ("entities (kk: IRIs with a type)", figures.entities),
-        ("excerpts of the article", figures.excerpts),
-        ("nodes pointing to an excerpt", figures.nodes_with_evidence),
+        (f"entities (kk: IRIs with a type), {layers}", figures.entities),
+        (f"excerpts of the article, {layers}", figures.excerpts),
+        (f"nodes pointing to an excerpt, {layers}", figures.nodes_with_evidence),
         ("triples, reference layer", counts["reference"]),
         ("triples, SHACL shapes", counts["shapes"]),
         ("saved queries", len(state.saved)),
