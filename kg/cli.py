@@ -10,6 +10,8 @@ import argparse
 import difflib
 import json
 import os
+import re
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -63,9 +65,18 @@ def _err(text: str) -> None:
     sys.stderr.write(f"kg: {text}\n")
 
 
-def _render(result: QueryResult, fmt: str) -> str:
-    result.check_format(fmt)
-    return result.table() if fmt == "table" else result.serialize(fmt)
+def _render(result: QueryResult, args: argparse.Namespace) -> str:
+    result.check_format(args.format)
+    if args.format != "table":
+        return result.serialize(args.format)
+    return result.table(width=_table_width(args), languages=args.languages)
+
+
+def _table_width(args: argparse.Namespace) -> int | None:
+    """--width; else on a terminal, as wide as it is; into a pipe or a file, no limit."""
+    if args.width:
+        return int(args.width)
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def _answer(
@@ -81,13 +92,15 @@ def _answer(
 
     def compute() -> str:
         with Progress("querying", quiet=args.quiet or not sys.stderr.isatty()):
-            return _render(run(), args.format)
+            return _render(run(), args)
 
     cacheable = args.store == "memory" and not args.endpoint and not args.no_cache
     if not cacheable or query is None or not answers.repeatable(query):
         _out(compute())
         return
     request |= {"inferred": args.inferred, "format": args.format}
+    if args.format == "table":  # what the table looks like is part of the answer kept
+        request |= {"width": _table_width(args), "languages": args.languages}
     _out(answers.answer(inputs, request, compute))
 
 
@@ -527,6 +540,18 @@ def _query_options(p: argparse.ArgumentParser) -> None:
         "(RDF/XML)",
     )
     p.add_argument(
+        "--width",
+        type=int,
+        metavar="N",
+        help="cut the table to N columns (default: the terminal's width on a terminal, no limit "
+        "otherwise)",
+    )
+    p.add_argument(
+        "--languages",
+        action="store_true",
+        help="show each text's language tag in the table (Russia@en)",
+    )
+    p.add_argument(
         "--no-cache",
         action="store_true",
         help="run the query even if its answer is cached (the answer cache is used only on "
@@ -553,7 +578,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     args, extras = parser.parse_known_args(words)
     if extras:
         own: argparse.ArgumentParser = getattr(args, "parser", parser)
-        options = [o for action in own._actions for o in action.option_strings]
+        options = re.findall(r"--[a-z][a-z-]*", own.format_help())
         hints = "".join(_closest(e.split("=")[0], options) for e in extras if e.startswith("-"))
         own.error(f"unrecognized arguments: {' '.join(extras)}{hints}")
     return args

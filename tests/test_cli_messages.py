@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from unicodedata import east_asian_width
 
 import pytest
 from lib_helpers import REPO
@@ -160,3 +161,20 @@ def test_one_count_of_the_asserted_graph_everywhere(tmp_path: Path) -> None:
     assert with_reference["triples"] == stats["triples"] + reference
     text = kg("stats", tmp_path=tmp_path).stdout
     assert text.splitlines()[0].split() == ["layers:", "ontology,", "article"]
+
+
+def test_a_table_fits_the_width_asked_and_shows_tags_only_when_asked(tmp_path: Path) -> None:
+    # the article names the Collective Security Treaty Organization (集体安全条约组织) among the
+    # organisations both states belong to
+    wide = kg("query", "shared-organisations", tmp_path=tmp_path).stdout
+    assert "Collective Security Treaty Organization " in wide
+    assert "@en" not in wide
+    assert "@zh" not in wide
+    narrow = kg("query", "shared-organisations", "--width", "60", tmp_path=tmp_path).stdout
+    columns = [
+        sum(2 if east_asian_width(c) in "WF" else 1 for c in line) for line in narrow.splitlines()
+    ]
+    assert max(columns) <= 60, narrow
+    assert "Collective S…" in narrow
+    tagged = kg("query", "shared-organisations", "--languages", tmp_path=tmp_path).stdout
+    assert "集体安全条约组织@zh" in tagged

@@ -35,7 +35,7 @@ def _python(term: Any) -> Any:
     return term.toPython() if hasattr(term, "toPython") else term
 
 
-def _display(term: Any, graph: Graph | None) -> str:
+def _display(term: Any, graph: Graph | None, languages: bool = False) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -47,14 +47,39 @@ def _display(term: Any, graph: Graph | None) -> str:
         return str(term)
     if isinstance(term, BNode):
         return f"_:{term}"
-    if isinstance(term, Literal) and term.language:
+    if isinstance(term, Literal) and term.language and languages:
         return f"{term}@{term.language}"
-    return str(term)
+    return str(term)  # a literal's lexical form: a number as the graph writes it
 
 
 def _width(text: str) -> int:
     """Columns that ``text`` takes in a terminal (CJK characters take two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(widths: list[int], minimums: list[int], total: int) -> list[int]:
+    """Column widths that fit in ``total`` characters (two between columns): the widest column
+    narrowed first, none below its header's width or 8."""
+    fitted = list(widths)
+    floor = [max(8, m) for m in minimums]
+    while sum(fitted) + 2 * (len(fitted) - 1) > total:
+        widest = max(range(len(fitted)), key=lambda i: fitted[i] - floor[i])
+        if fitted[widest] <= floor[widest]:
+            break  # as narrow as they go
+        fitted[widest] -= 1
+    return fitted
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns, ending in … where it was cut."""
+    if _width(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if _width(kept + char) > width - 1:
+            break
+        kept += char
+    return kept + "…"
 
 
 def _tsv_term(term: Any) -> str:
@@ -163,18 +188,23 @@ class QueryResult:
         text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
         return text if text.endswith("\n") else text + "\n"
 
-    def table(self) -> str:
-        """A plain-text table for people (CURIEs where the project prefixes apply)."""
+    def table(self, width: int | None = None, languages: bool = False) -> str:
+        """A plain-text table for people: CURIEs where the project prefixes apply, literals as
+        written (with their language tags if ``languages``), and at most ``width`` columns wide
+        (the widest cells cut, ending in …)."""
         if self.result.type == "ASK":
             return "yes\n" if self.ask else "no\n"
         if self.graph is not None:
             return self.serialize("ttl")
         header = list(self.vars)
-        body = [[_display(term, self._graph) for term in row] for row in self.terms()]
+        body = [[_display(term, self._graph, languages) for term in row] for row in self.terms()]
         widths = [max([_width(h), *(_width(r[i]) for r in body)]) for i, h in enumerate(header)]
+        if width is not None:
+            widths = _fit(widths, [_width(h) for h in header], width)
 
         def line(cells: list[str]) -> str:
-            padded = (c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+            cut = (_cut(c, w) for c, w in zip(cells, widths, strict=True))
+            padded = (c + " " * (w - _width(c)) for c, w in zip(cut, widths, strict=True))
             return "  ".join(padded).rstrip()
 
         lines = [line(header), line(["-" * w for w in widths])]
