@@ -121,8 +121,7 @@ _SEVERITIES = ("Violation", "Warning", "Info")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    data = loading.load_graph(paths=args.files) if args.files else None
-    report = validation.validate(data, include_reference=args.reference)
+    report = validation.validate(args.files or None, include_reference=args.reference)
     if args.format == "ttl":
         _out(report.report_graph.serialize(format="turtle"))
     else:

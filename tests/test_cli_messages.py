@@ -178,3 +178,39 @@ def test_a_table_fits_the_width_asked_and_shows_tags_only_when_asked(tmp_path: P
     assert "Collective S…" in narrow
     tagged = kg("query", "shared-organisations", "--languages", tmp_path=tmp_path).stdout
     assert "集体安全条约组织@zh" in tagged
+
+
+SHAPE_FIXTURES = REPO / "tests" / "fixtures" / "shapes"
+
+
+def _fixture_file(tmp_path: Path, case: str) -> Path:
+    """A shape fixture as a user would validate it: the base data and the case in one file."""
+    data = tmp_path / f"{case}.ttl"
+    data.write_text(
+        (SHAPE_FIXTURES / "_base.ttl").read_text(encoding="utf-8")
+        + (SHAPE_FIXTURES / f"{case}.ttl").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    return data
+
+
+def test_a_shacl_result_shows_the_value_and_where_it_is_written(tmp_path: Path) -> None:
+    data = _fixture_file(tmp_path, "amount-negative")
+    line = 1 + data.read_text(encoding="utf-8").splitlines().index("    kko:amount -5.0 ;")
+    proc = kg("validate", str(data), tmp_path=tmp_path)
+    assert proc.returncode == 1
+    shown = [text for text in proc.stdout.splitlines() if text.startswith("Violation: kk:obs-x")]
+    assert shown == [
+        'Violation: kk:obs-x kko:amount = "-5.0"^^xsd:decimal: kko:amount is one non-negative '
+        f"xsd:decimal, in full units of the currency.  [amount-negative.ttl:{line}]"
+    ]
+
+
+def test_a_shacl_path_is_written_as_a_property_path(tmp_path: Path) -> None:
+    # the shape for an agreement without a conclusion follows kko:concludes backwards
+    data = _fixture_file(tmp_path, "agreement-not-concluded")
+    proc = kg("validate", str(data), tmp_path=tmp_path)
+    shown = [text for text in proc.stdout.splitlines() if "kk:agreement-x" in text]
+    assert len(shown) == 1
+    assert shown[0].startswith("Warning: kk:agreement-x ^kko:concludes: ")
+    assert "_:" not in shown[0]

@@ -20,13 +20,15 @@ a generated graph with bad data put in).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pyshacl import Validator
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
@@ -55,10 +57,18 @@ class ValidationResult:
     source_shape: Node | None
     constraint: Node | None
     value: Node | None = None
+    #: the path in SHACL's property path syntax (``^kko:concludes``, ``kko:a/kko:b``)
+    path_text: str = ""
+    #: where the focus node's statement is written: ``file:line`` (empty when unknown)
+    location: str = ""
 
     def __str__(self) -> str:
-        path = f" {compact(self.path.n3())}" if self.path is not None else ""
-        return f"{self.severity}: {compact(self.focus_node.n3())}{path}: {self.message}"
+        path = f" {self.path_text}" if self.path_text else ""
+        value = f" = {compact(self.value.n3())}" if self.value is not None else ""
+        where = f"  [{self.location}]" if self.location else ""
+        return (
+            f"{self.severity}: {compact(self.focus_node.n3())}{path}{value}: {self.message}{where}"
+        )
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,86 @@ class ValidationReport:
 _ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
+_PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+
+
+def path_text(graph: Graph, path: Node | None) -> str:
+    """A SHACL property path in the syntax of SPARQL property paths, with CURIEs."""
+    if path is None:
+        return ""
+    if not isinstance(path, BNode):
+        return compact(path.n3())
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + path_text(graph, inverse)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+    for predicate, suffix in _PATH_SUFFIXES.items():
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return path_text(graph, inner) + suffix
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(path_text(graph, p) for p in Collection(graph, path))
+    return compact(path.n3())
+
+
+def locate(files: Iterable[Path], node: Node, predicate: Node | None = None) -> str:
+    """``file:line`` where ``node``'s statements start in the Turtle ``files`` (the line of
+    ``predicate`` within them when it is written there), or empty when not found. A search of
+    the text for the node's IRI or CURIE at the start of a line: good enough to open the file at
+    the right place."""
+    if not isinstance(node, URIRef):
+        return ""
+    for file in files:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        prefixes = dict(re.findall(r"@prefix\s+([\w-]*):\s*<([^>]*)>", text))
+        lines = text.splitlines()
+        subject = _written(node, prefixes)
+        start = next((i for i, line in enumerate(lines) if line.split(" ", 1)[0] in subject), None)
+        if start is None:
+            continue
+        found = start
+        if isinstance(predicate, URIRef):
+            tokens = _written(predicate, prefixes)
+            end = start + 1
+            while end < len(lines) and (lines[end][:1] in (" ", "\t") or not lines[end]):
+                end += 1
+            found = next(
+                (i for i in range(start, end) if any(t in lines[i].split() for t in tokens)),
+                start,
+            )
+        return f"{_shown(Path(file))}:{found + 1}"
+    return ""
+
+
+def _written(term: URIRef, prefixes: dict[str, str]) -> list[str]:
+    """The ways Turtle with these ``prefixes`` may write ``term``: its IRI, its CURIEs."""
+    found = [f"<{term}>"]
+    found += [f"{p}:{term[len(ns) :]}" for p, ns in prefixes.items() if term.startswith(ns)]
+    return found
+
+
+def _shown(file: Path) -> str:
+    """``file`` relative to the working directory when it lies under it."""
+    try:
+        return str(file.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(file)
+
+
+def with_locations(report: ValidationReport, files: Iterable[Path]) -> ValidationReport:
+    """``report`` with each result's location in the Turtle ``files``."""
+    sources = list(files)
+    located = tuple(
+        replace(r, location=locate(sources, r.focus_node, r.path)) for r in report.results
+    )
+    return ValidationReport(report.conforms, located, report.report_graph)
+
+
 def _results(report: Graph) -> tuple[ValidationResult, ...]:
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
@@ -93,6 +183,7 @@ def _results(report: Graph) -> tuple[ValidationResult, ...]:
                 source_shape=report.value(node, SH.sourceShape),
                 constraint=constraint,
                 value=report.value(node, SH.value),
+                path_text=path_text(report, report.value(node, SH.resultPath)),
             )
         )
     return tuple(
@@ -108,7 +199,7 @@ def _union(files: Iterable[Path]) -> Graph:
 
 
 def validate(
-    data_graph: Graph | None = None,
+    data_graph: Graph | Iterable[Path] | None = None,
     shapes: Graph | Iterable[Path] | None = None,
     ontology: Graph | Iterable[Path] | None = None,
     paths: Sources | None = None,
@@ -116,20 +207,24 @@ def validate(
     use_cache: bool = True,
     cache_directory: Path | None = None,
 ) -> ValidationReport:
-    """Validate ``data_graph`` (default: the article's data, plus the reference layer if
-    ``include_reference``) against the project's SHACL shapes, with the ontology mixed in
-    (pyshacl's ``ont_graph``). ``data_graph`` is not modified.
+    """Validate ``data_graph`` (a graph, or Turtle files; default: the article's data, plus the
+    reference layer if ``include_reference``) against the project's SHACL shapes, with the
+    ontology mixed in (pyshacl's ``ont_graph``). ``data_graph`` is not modified. Results of
+    files carry the ``file:line`` of the focus node's statement.
 
     When the data, shapes and ontology are the project's files (none of the three given), the
     report is cached on disk (see :mod:`kg.graph.cache`) under a key over those files' bytes and the
     versions of kazkgz, rdflib and pyshacl: a second call with unchanged inputs reads it back,
     a changed input validates again. ``use_cache=False`` always validates."""
     sources = default_sources() if paths is None else paths
+    data_files = sources.data + (sources.reference if include_reference else ())
     if use_cache and data_graph is None and shapes is None and ontology is None:
-        return _cached(sources, include_reference, cache_directory)
-    if data_graph is None:
-        extra = sources.reference if include_reference else ()
-        data_graph = load_graph(paths=sources.data + extra)
+        return with_locations(_cached(sources, include_reference, cache_directory), data_files)
+    if data_graph is None or not isinstance(data_graph, Graph):
+        data_files = data_files if data_graph is None else tuple(data_graph)
+        return with_locations(
+            validate(load_graph(paths=data_files), shapes, ontology, sources), data_files
+        )
     if shapes is None:
         if not sources.shapes:
             raise UsageError("no SHACL shapes found (shapes/kazkgz-shapes.ttl)")
