@@ -7,6 +7,7 @@ import datetime
 import io
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,22 @@ def test_to_dataframe_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(UsageError, match="pandas"):
         run_query("diplomatic-relations", paths=SRC).to_dataframe()
+
+
+def test_to_dataframe_gives_numbers_and_dates_their_dtypes() -> None:
+    # 2020年，两国贸易额为7.962亿美元，而到2024年已超过17亿美元 (the 2024 figure a lower bound)
+    frame = run_query("bilateral-trade").to_dataframe()
+    assert str(frame["amount"].dtype) == "float64"
+    assert str(frame["periodBegin"].dtype).startswith("datetime64")
+    by_begin = dict(zip(frame["periodBegin"].dt.year, frame["amount"], strict=False))
+    assert by_begin[2020] == 796_200_000.0
+    exact = run_query("bilateral-trade").to_dataframe(exact=True)
+    assert exact["amount"].dtype == object
+    assert Decimal("796200000") in set(exact["amount"])
+
+
+def test_to_dataframe_keeps_a_mixed_column_as_it_is() -> None:
+    # the timeline's dates have the article's precision: days, months (2021年3月) and years
+    frame = run_query("timeline").to_dataframe()
+    assert frame["date"].dtype == object
+    assert str(frame["beginDate"].dtype).startswith("datetime64")

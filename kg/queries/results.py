@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -55,6 +57,29 @@ def _display(term: Any, graph: Graph | None, languages: bool = False) -> str:
 def _width(text: str) -> int:
     """Columns that ``text`` takes in a terminal (CJK characters take two)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _column(pd: Any, column: Any, exact: bool) -> Any:
+    """``column`` with a numeric or datetime dtype where every value it holds allows one
+    without loss; else as it is (objects)."""
+    values = [v for v in column if v is not None]
+    if not values:
+        return column
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return column.astype("Int64" if len(values) < len(column) else "int64")
+    numbers = all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in values)
+    if numbers and not exact and all(_exact_float(v) for v in values):
+        return column.astype("float64")
+    if all(isinstance(v, datetime.date) for v in values):
+        return pd.to_datetime(column)
+    return column
+
+
+def _exact_float(value: float | int | Decimal) -> bool:
+    """Whether ``value`` as a float writes back as the same number."""
+    if not isinstance(value, Decimal):
+        return True
+    return Decimal(repr(float(value))) == value
 
 
 def _fit(widths: list[int], minimums: list[int], total: int) -> list[int]:
@@ -213,8 +238,11 @@ class QueryResult:
         lines.append(f"({count} row{'s' if count != 1 else ''})")
         return "\n".join(lines) + "\n"
 
-    def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+    def to_dataframe(self, exact: bool = False) -> Any:
+        """The rows as a pandas DataFrame (needs the ``pandas`` extra). A column of numbers
+        becomes a numeric column, and a column of dates or times a datetime column, where that
+        loses nothing: integers as int64 (nullable Int64 with gaps), decimals as float64 only if
+        each one's text comes back the same, unless ``exact``, which keeps them as Decimals."""
         try:
             import pandas as pd
         except ImportError as exc:
@@ -222,4 +250,7 @@ class QueryResult:
                 "to_dataframe() needs pandas: install the 'pandas' extra "
                 "(pip install 'kazkgz[pandas]')"
             ) from exc
-        return pd.DataFrame(list(self.rows), columns=list(self.vars))
+        frame = pd.DataFrame(list(self.rows), columns=list(self.vars))
+        for name in self.vars:
+            frame[name] = _column(pd, frame[name], exact)
+        return frame
