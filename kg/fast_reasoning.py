@@ -53,8 +53,15 @@ Triple = tuple[Node, Node, Node]
 
 _LOGIC = (str(RDF), str(RDFS), str(OWL))
 _FUNCTIONAL = (RDF.type, OWL.FunctionalProperty)
+# the types of a property that no OWL RL rule reads (prp-fp: see _Passive)
 _DECLARATIONS = frozenset(
-    {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
+    {
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        RDF.Property,
+        OWL.FunctionalProperty,
+    }
 )
 _ANNOTATIONS = frozenset(
     {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo, OWL.versionIRI}
@@ -135,8 +142,8 @@ class _Passive:
     the schema names them only in declarations, annotations, domains, ranges and
     sub-properties, and a functional one has literal values only (prp-fp on other values is
     applied here, see :func:`same_values`). Their triples are kept from reasonable, which gets
-    the types they imply instead; what else follows from them is derived here (see
-    :func:`_held_back`)."""
+    the types they imply instead; their super-properties' triples and their owl:sameAs
+    rewrites (see :func:`_renamed`) are derived here."""
 
     supers: dict[Node, set[Node]]
     domains: dict[Node, set[Node]]
@@ -163,7 +170,7 @@ class _Passive:
             elif p == RDFS.range:
                 ranges[s].add(o)
             elif p != RDF.type or not (o in _DECLARATIONS or not str(o).startswith(_LOGIC)):
-                named.add(s)  # a type not of the OWL vocabulary is one here (owlrl's cax-sco)
+                named.add(s)  # a type not of the OWL vocabulary would be one (owlrl's cax-sco)
             if p not in (RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDF.type):
                 named.add(o)
         valued = {  # functional, with an IRI or a blank node as a value

@@ -66,16 +66,19 @@ ex:note a owl:DatatypeProperty ; rdfs:subPropertyOf ex:remark ; rdfs:domain ex:N
 ex:remark a owl:AnnotationProperty ; rdfs:range ex:Text .
 ex:cites a owl:ObjectProperty ; rdfs:subPropertyOf ex:mentions ; rdfs:range ex:Source .
 ex:Noted rdfs:subClassOf ex:Thing .
+ex:start a owl:DatatypeProperty , owl:FunctionalProperty ; rdfs:domain ex:Span .
 ex:a ex:note "first" ; ex:cites ex:b ; rdfs:label "a" .
 ex:b owl:sameAs ex:c .
 ex:c ex:note "third" ; ex:remark ex:d .
 ex:e ex:cites ex:c .
+ex:b ex:start 3 .
 """
 
 
 def test_the_triples_kept_from_reasonable_get_owlrls_inferences() -> None:
-    """Properties that only have a domain, a range and super-properties are kept from
-    reasonable: their super-properties, types and owl:sameAs rewrites are owlrl's."""
+    """Properties that only have a domain, a range and super-properties (or are functional with
+    literal values) are kept from reasonable: their super-properties, types and owl:sameAs
+    rewrites are owlrl's."""
     graph = Graph().parse(data=_KEPT_BACK, format="turtle")
     expected = set(reason(graph, "owlrl"))
     assert len(expected) > 15
