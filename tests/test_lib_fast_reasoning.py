@@ -12,9 +12,7 @@ import pytest
 from lib_helpers import copy_project
 from rdflib import Graph
 
-from kg import fast_reasoning
-
-from kg import load_graph
+from kg import fast_reasoning, load_graph
 from kg.cache import reason_files
 from kg.engines import default_engine
 from kg.paths import default_sources
