@@ -2,7 +2,9 @@
 benchmarks/results/results.json and results.png.
 
     python -m benchmarks run [--sizes 1,10,100,430] [--repeat 3] [--budget 300] [--quick]
-                             [--steps validate-kg,...]
+                             [--steps validate-kg,...] [--merge]
+    python -m benchmarks run --sizes 430 --steps reason-alone,reason-fast --repeat 1 --merge
+                                       # the fast engine beside reasonable alone, one run
     python -m benchmarks endpoint      # only the endpoint benchmark (benchmarks/endpoint.py)
 
 Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
@@ -47,6 +49,7 @@ BASELINES = {
     "load-virtuoso": "parse-rdflib",
     "validate-kg": "validate-pyshacl",
     "reason-reasonable": "reason-owlrl",
+    "reason-alone": "reason-owlrl",
     "reason-fast": "reason-owlrl",
     "queries-oxigraph": "queries-rdflib",
     "queries-jena": "queries-rdflib",
@@ -64,6 +67,7 @@ STEPS = [
     "validate-pyshacl",
     "validate-kg",
     "reason-owlrl",
+    "reason-alone",
     "reason-fast",
     "reason-reasonable",
     "queries-rdflib",
@@ -206,7 +210,13 @@ def run(
     out: Path,
     seed: int = 1,
     only: list[str] | None = None,
+    merge: bool = False,
 ) -> dict[str, Any]:
+    """Run the ``only`` steps (default: all) at each of ``sizes`` and write the results to
+    ``out``; with ``merge``, the figures of the results file that this run does not measure
+    are kept."""
+    path = out / ("results-quick.json" if quick else "results.json")
+    earlier = json.loads(path.read_text(encoding="utf-8")) if merge and path.is_file() else None
     work = Path(tempfile.mkdtemp(prefix="kazkgz-bench-"))
     results: dict[str, Any] = {}
     figures: list[dict[str, Any]] = []
@@ -267,9 +277,34 @@ def run(
                 figures += _build_figures(work, repeat, quick)
             # after each size, so that a run stopped later still leaves its figures
             results = _write(figures, skipped, sizes, repeat, budget, quick, out, seed)
+            if earlier is not None:
+                results = _merged(results, earlier, path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results
+
+
+def _merged(results: dict[str, Any], earlier: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``results`` (a partial run) with the figures, skipped steps and other sections of the
+    ``earlier`` results that it does not measure, written to ``path`` (and its plot)."""
+    measured = {(f["step"], f["scale"]) for f in results["figures"]}
+    figures = [f for f in earlier["figures"] if (f["step"], f["scale"]) not in measured]
+    figures += results["figures"]
+    _ratios(figures)
+    skipped = [s for s in earlier["skipped"] if (s["step"], s["scale"]) not in measured]
+    updates = [*earlier.get("updates", []), {k: results[k] for k in ("date", "sizes", "repeat")}]
+    updates[-1]["steps"] = sorted({step for step, _ in measured})
+    merged = {
+        **earlier,
+        "figures": figures,
+        "skipped": skipped + results["skipped"],
+        "growth": _growth_table(figures),
+        "checks": _checks(figures),
+        "updates": updates,
+    }
+    path.write_text(json.dumps(merged, indent=1) + "\n", encoding="utf-8")
+    _plot(merged, path.with_suffix(".png"))
+    return merged
 
 
 def _write(
@@ -419,6 +454,13 @@ def _checks(figures: list[dict[str, Any]]) -> dict[str, Any]:
                 if figure["produced"]["rows"].get(name) != n
             }
             checks[f"queries x{scale}: row counts that differ, {compared[1]}"] = differ
+        if figure["step"] == "reason-fast" and ("reason-alone", scale) in by_key:
+            alone = by_key[("reason-alone", scale)]
+            checks[f"reason x{scale}: kg's fast engine vs reasonable alone, seconds and MiB"] = {
+                "seconds": [alone["median_s"], figure["median_s"]],
+                "peak_rss_mib": [alone["peak_rss_mib"], figure["peak_rss_mib"]],
+                "time_ratio": figure["median_s"] / alone["median_s"],
+            }
         engines = {"reason-reasonable": "completed reasonable", "reason-fast": "kg's fast engine"}
         if figure["step"] in engines and ("reason-owlrl", scale) in by_key:
             checks[f"reason x{scale}: owlrl and {engines[figure['step']]}, inferred triples"] = [
@@ -484,6 +526,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="the generator's seed (default 1)")
     p.add_argument("--quick", action="store_true", help="x1 only, one run, no stock pyshacl")
     p.add_argument("--steps", help="only these steps, comma-separated (default: all)")
+    p.add_argument(
+        "--merge", action="store_true", help="keep the results file's figures of other steps"
+    )
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
     p.add_argument("--no-endpoint", action="store_true", help="skip the endpoint benchmark")
     endpoint.add_arguments(sub)
@@ -516,9 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
     repeat = 1 if args.quick else args.repeat
     only = args.steps.split(",") if args.steps else None
-    results = run(sizes, repeat, args.budget, args.quick, args.out, args.seed, only)
+    results = run(sizes, repeat, args.budget, args.quick, args.out, args.seed, only, args.merge)
     for name, differ in results["checks"].items():
-        if isinstance(differ, dict) and differ:  # query → (row counts) that differ
+        if "row counts that differ" in name and differ:  # query → (row counts) that differ
             _say(f"CHECK FAILED: {name}: {differ}")
     if not args.no_endpoint and not only:
         name = "results-quick" if args.quick else "results"

@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 import owlrl
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
+from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
 from kg.core.errors import InconsistencyError
@@ -155,15 +158,33 @@ def _owlrl_closure(graph: Graph) -> Graph:
     return closed
 
 
-def _closure(graph: Graph, engine: str) -> tuple[Graph, list[str]]:
-    """The closure of ``graph`` by ``engine`` and the inconsistencies it reports."""
+def _partition(added: Iterable[Triple], errors: set[Node]) -> tuple[Graph, Graph]:
+    """``added`` as two graphs: the inferred triples that :func:`reason` returns, and the others
+    (noise, error reports), which the consistency checks still read."""
+    inferred, other = Graph(store=SimpleMemory()), Graph(store=SimpleMemory())
+    for triple in added:
+        kept = triple[0] not in errors and not is_noise(triple)
+        (inferred if kept else other).store.add(triple, inferred if kept else other)
+    return inferred, other
+
+
+def _closure(graph: Graph, engine: str) -> tuple[Graph, Graph, list[str]]:
+    """The closure of ``graph`` by ``engine`` (``graph`` and the triples it adds, read as one
+    graph), the inferred triples that :func:`reason` returns, and the inconsistencies the
+    engine reports."""
     if engine == "owlrl":
         closed = _owlrl_closure(graph)
-        return closed, _error_messages(closed)
+        errors = set(closed.subjects(RDF.type, _ERR.ErrorMessage))
+        inferred, _ = _partition((t for t in closed if t not in graph), errors)
+        return closed, inferred, _error_messages(closed)
     from kg.graph import fast_reasoning  # reasonable is optional
 
-    closed = fast_reasoning.closure(graph)
-    return closed, sorted({*_error_messages(closed), *consistency.violations(closed)})
+    added = fast_reasoning.closure(graph)  # none of graph's triples: the three are read as one
+    errors = {s for s, p, o in added if p == RDF.type and o == _ERR.ErrorMessage}
+    inferred, other = _partition(added, errors)
+    del added
+    closed = ReadOnlyGraphAggregate([graph, inferred, other])
+    return closed, inferred, sorted({*_error_messages(closed), *consistency.violations(closed)})
 
 
 def reason(graph: Graph, engine: str | None = None) -> Graph:
@@ -172,12 +193,6 @@ def reason(graph: Graph, engine: str | None = None) -> Graph:
     ``owlrl`` (default: :func:`kg.core.settings.default_engine`).
 
     Raises :class:`InconsistencyError` naming the nodes if the data is inconsistent."""
-    closed, messages = _closure(graph, resolve_engine(engine))
+    closed, inferred, messages = _closure(graph, resolve_engine(engine))
     check_consistency(closed, graph, messages)
-    inferred = bind_prefixes(Graph())
-    errors = set(closed.subjects(RDF.type, _ERR.ErrorMessage))
-    for triple in closed:
-        if triple in graph or triple[0] in errors or is_noise(triple):
-            continue
-        inferred.add(triple)
-    return inferred
+    return bind_prefixes(inferred)
