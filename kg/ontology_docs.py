@@ -63,7 +63,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "agents": (
         "State",
         "Person",
-        "HeadOfState",
+        "Incumbency",
+        "HeadOfStateIncumbency",
+        "FullMembership",
         "Organisation",
         "InternationalOrganisation",
         "BilateralInstitution",
