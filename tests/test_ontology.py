@@ -520,6 +520,17 @@ def test_owl_api_profile_checker_finds_ontology_and_graph_in_owl2_dl(tmp_path: P
 
 
 @pytest.mark.slow
+def test_owl_api_profile_checker_finds_the_whole_with_the_reference_layer_in_owl2_dl(
+    tmp_path: Path,
+) -> None:
+    """The defect this guards against: the reference layer used rdf:Statement as a class and
+    rdf:subject/rdf:object as properties, reserved vocabulary that puts the whole out of
+    OWL 2 DL. Its assertion nodes now use kko:Assertion and annotation properties."""
+    inside, violations = _profile_check(_union(_graph_files(include_reference=True)), tmp_path)
+    assert inside, "\n".join(violations)
+
+
+@pytest.mark.slow
 def test_owl_api_profile_checker_can_fail(tmp_path: Path) -> None:
     bad = _ontology()
     bad.parse(
