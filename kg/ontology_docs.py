@@ -125,7 +125,16 @@ MODULES: dict[str, tuple[str, ...]] = {
         "ReportingVerb",
         "AnniversaryKind",
     ),
-    "text": ("Claim", "Saying", "Statement", "CreativeWork", "Article", "Section", "Excerpt"),
+    "text": (
+        "Claim",
+        "Saying",
+        "Statement",
+        "CreativeWork",
+        "Article",
+        "Section",
+        "Excerpt",
+        "Assertion",
+    ),
 }
 
 _COLOURS = {

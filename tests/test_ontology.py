@@ -181,13 +181,59 @@ def test_every_class_property_and_controlled_value_has_labels_and_a_definition(
             count = sum(1 for lab in labels if lab.language == language)
             if count != 1:
                 problems.append(f"{term}: {count} rdfs:label @{language}")
-        definitions = [d for d in ontology.objects(term, SKOS.definition) if d.language == "en"]
-        if len(definitions) != 1:
-            problems.append(f"{term}: {len(definitions)} skos:definition @en")
+        for language in ("en", "zh"):
+            definitions = [
+                d for d in ontology.objects(term, SKOS.definition) if d.language == language
+            ]
+            if len(definitions) != 1:
+                problems.append(f"{term}: {len(definitions)} skos:definition @{language}")
     assert not problems, "\n".join(problems)
 
 
+def _shared_labels(ontology: Graph) -> list[str]:
+    """Labels that two terms share in one language (case aside)."""
+    terms = _typed(ontology, (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty))
+    terms |= {
+        t
+        for t in _typed(ontology, (OWL.AnnotationProperty, OWL.NamedIndividual, SKOS.ConceptScheme))
+        if str(t).startswith(KKO)
+    }
+    owners: dict[tuple[str, str | None], set[URIRef]] = {}
+    for term in terms:
+        for label in ontology.objects(term, RDFS.label):
+            if isinstance(label, Literal):
+                owners.setdefault((str(label).lower(), label.language), set()).add(term)
+    return sorted(f"{k}: {sorted(v)}" for k, v in owners.items() if len(v) > 1)
+
+
+def test_every_label_names_one_term_per_language(ontology: Graph) -> None:
+    """The defect this guards against: 43 labels were shared (kko:Place and kko:place; 状态 for
+    kko:Status, kko:status and kko:statuses; 位于 for kko:locatedIn and prov:atLocation ...)."""
+    assert _shared_labels(ontology) == []
+
+
+def test_the_label_check_can_fail() -> None:
+    bad = _ontology()
+    bad.add((_kko("place"), RDFS.label, Literal("地点", lang="zh")))
+    assert _shared_labels(bad)
+
+
+def test_the_header_names_its_creator_and_publisher_as_resources(ontology: Graph) -> None:
+    """DCMI: dcterms:creator and dcterms:publisher take agents (resources), not strings."""
+    for prop in (DCTERMS.creator, DCTERMS.publisher):
+        value = ontology.value(ONTOLOGY_IRI, prop)
+        assert isinstance(value, URIRef), prop
+        assert ontology.value(value, RDFS.label) is not None
+    issued = ontology.value(ONTOLOGY_IRI, DCTERMS.issued)
+    assert isinstance(issued, Literal)
+    assert issued.datatype == XSD.date
+    assert ontology.value(ONTOLOGY_IRI, OWL.priorVersion) is not None
+
+
 # ---------------------------------------------------------------------------- declarations
+
+
+VERSION_LINKS = (OWL.versionIRI, OWL.priorVersion)  # ontology IRIs, not entities
 
 
 def _entity_iris(graph: Graph, annotation_properties: set[URIRef]) -> set[URIRef]:
@@ -196,7 +242,7 @@ def _entity_iris(graph: Graph, annotation_properties: set[URIRef]) -> set[URIRef
     found: set[URIRef] = set()
     for s, p, o in graph:
         found.update(t for t in (s, p) if _is_external(t))
-        if _is_external(o) and p not in annotation_properties and p != OWL.versionIRI:
+        if _is_external(o) and p not in annotation_properties and p not in VERSION_LINKS:
             found.add(o)  # type: ignore[arg-type]
     return found
 
