@@ -301,6 +301,14 @@ def cmd_source(args: argparse.Namespace) -> int:
         _out(f"    offsets:  [{ev.start}, {ev.end}){check}")
         if ev.sentence:
             _out(f"    sentence: {ev.sentence}")
+    if found.statements:
+        _out("  per statement:")
+    for statement in found.statements:
+        shown = namespaces.compact(statement.object.n3())
+        shown = shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
+        _out(f"    {namespaces.compact(str(statement.predicate))} {shown}")
+        for ev in statement.evidence:
+            _out(f"      {namespaces.compact(str(ev.excerpt))}: {ev.exact}")
     return EXIT_OK
 
 

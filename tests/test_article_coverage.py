@@ -141,7 +141,7 @@ FACTS: list[tuple[str, str]] = [
     ),
     (
         "今年7月21日，托卡耶夫总统签署批准了《哈萨克斯坦共和国与吉尔吉斯斯坦共和国之间的深化和扩大同盟关系协定》",
-        "?r a kko:Ratification ; kko:signatory kk:kassym-jomart-tokayev ; kko:ratifyingState"
+        "?r a kko:Ratification ; kko:ratificationSignatory kk:kassym-jomart-tokayev ; kko:ratifyingState"
         ' kk:kazakhstan ; kko:date "2025-07-21"^^xsd:date ; kko:ratifies ?a .'
         ' ?a rdfs:label "哈萨克斯坦共和国与吉尔吉斯斯坦共和国之间的深化和扩大同盟关系协定"@zh',
     ),

@@ -69,7 +69,7 @@ def test_help_on_every_command(kg) -> None:
 def test_version(kg) -> None:
     proc = kg("--version")
     assert proc.returncode == 0
-    assert "kazkgz 0.1.0" in proc.stdout
+    assert "kazkgz 0.2.0" in proc.stdout
 
 
 def test_validate_conforms(kg) -> None:

@@ -25,6 +25,7 @@ DATA = (ROOT / "graph" / "article.ttl", ROOT / "graph" / "excerpts.ttl")
 NORMALIZE = ("normalize-phase-1.ru", "normalize-phase-2.ru", "subclass-types.ru")
 QB = Namespace("http://purl.org/linked-data/cube#")
 KK = Namespace("https://w3id.org/kazkgz/id/")
+KKO = Namespace("https://w3id.org/kazkgz/ontology#")
 
 CONSTRAINTS = sorted(p.stem for p in QUERIES.glob("ic-*.rq") if not p.stem.endswith("-parameters"))
 BROKEN = sorted(p.stem for p in FIXTURES.glob("ic-*.ttl"))
@@ -101,3 +102,54 @@ def test_broken_fixture_violates(constraint: str) -> None:
 
 def test_required_constraints_have_broken_fixtures() -> None:
     assert {"ic-01", "ic-02", "ic-11", "ic-12", "ic-13", "ic-14", "ic-19a"} <= set(BROKEN)
+
+
+REPORTED_2025 = """
+@prefix kk: <https://w3id.org/kazkgz/id/> . @prefix kko: <https://w3id.org/kazkgz/ontology#> .
+@prefix qb: <http://purl.org/linked-data/cube#> .
+kk:obs-trade-2025-reported a kko:TradeFigure ; qb:dataSet kk:dataset-trade ;
+    kko:refPeriod kk:period-2025 ; kko:flow kk:flow-trade-turnover ;
+    kko:amount 2100000000.0 ; kko:unitMeasure kko:USD ; kko:valueQualifier kko:Exact ;
+    kko:valueStatus kko:Reported .
+"""
+
+
+def _cube_with_reported_2025(status_as: str) -> Graph:
+    """The article's cube plus a reported 2025 turnover (a figure the article does not give:
+    what a later source would add) beside the article's 2025 forecast, same period and flow.
+    ``status_as``: the value status as a "dimension" (the model) or an "attribute" (before)."""
+    graph = Graph().parse(ONTOLOGY, format="turtle")
+    for file in DATA:
+        graph.parse(file, format="turtle")
+    graph.parse(data=REPORTED_2025, format="turtle")
+    if status_as == "attribute":
+        spec, status = KK["component-value-status"], URIRef(str(KKO) + "valueStatus")
+        graph.remove((spec, QB.dimension, status))
+        graph.remove((spec, QB.order, None))
+        graph.add((spec, QB.attribute, status))
+        graph.remove((status, RDF.type, QB.DimensionProperty))
+        graph.add((status, RDF.type, QB.AttributeProperty))
+    return normalized(graph)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("constraint", CONSTRAINTS)
+def test_a_reported_figure_beside_the_forecast_keeps_the_cube_valid(constraint: str) -> None:
+    """The defect this guards against: with the value status an attribute, a reported 2025
+    turnover beside the 2025 forecast would be a second observation of one key (IC-12)."""
+    assert not violated(_cube_with_reported_2025("dimension"), constraint)
+
+
+@pytest.mark.realdata
+def test_with_the_status_as_an_attribute_the_same_cube_breaks_ic_12() -> None:
+    assert violated(_cube_with_reported_2025("attribute"), "ic-12")
+
+
+@pytest.mark.realdata
+def test_the_cube_reuses_the_sdmx_components() -> None:
+    ontology = Graph().parse(ONTOLOGY, format="turtle")
+    sdmx = "http://purl.org/linked-data/sdmx/2009/"
+    sub = URIRef("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
+    assert (KKO.refPeriod, sub, URIRef(sdmx + "dimension#refPeriod")) in ontology
+    assert (KKO.unitMeasure, sub, URIRef(sdmx + "attribute#unitMeasure")) in ontology
+    assert (KKO.valueStatus, RDF.type, QB.DimensionProperty) in ontology

@@ -25,7 +25,7 @@ def _readme_block(section: str) -> list[str]:
 
 def test_version_has_one_source() -> None:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    assert kg.__version__ == pyproject["project"]["version"] == "0.1.0"
+    assert kg.__version__ == pyproject["project"]["version"] == "0.2.0"
     assert "version" not in pyproject["project"].get("dynamic", [])
 
 
@@ -58,7 +58,7 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert build.returncode == 0, build.stderr
-    [wheel] = (tmp_path / "wheel").glob("kazkgz-0.1.0-*.whl")
+    [wheel] = (tmp_path / "wheel").glob("kazkgz-0.2.0-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
@@ -78,4 +78,4 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path) -> None:
     assert probe.returncode == 0, probe.stderr
     root, version = probe.stdout.split()
     assert Path(root) == tmp_path / "site" / "kg" / "_data"
-    assert version == "0.1.0"
+    assert version == "0.2.0"

@@ -154,3 +154,54 @@ def test_structural_nodes_are_only_schemes_and_cube_structure() -> None:
         KK.flows,
     } <= structural
     assert len(structural) == 6 + 2 + 7 + 3  # concept schemes, structures, components, data sets
+
+
+def test_source_answers_per_statement() -> None:
+    """Evidence per statement: 吉尔吉斯斯坦总统萨德尔·扎帕罗夫正式访哈 shows Japarov in office at
+    the March 2021 visit; 两国元首在小范围和大范围会谈中 at the talks of May 2022. The incumbency
+    has three excerpts; each of its kko:inOfficeAt triples names the one that states it."""
+    from kg.provenance import source
+
+    found = source("kk:incumbency-japarov-president-of-kyrgyzstan")
+    by_event = {
+        str(s.object).rsplit("/", 1)[-1]: {e.exact for e in s.evidence} for s in found.statements
+    }
+    assert by_event["visit-of-japarov-to-kazakhstan-2021"] == {
+        "2021年3月，吉尔吉斯斯坦总统萨德尔·扎帕罗夫正式访哈"
+    }
+    assert by_event["talks-in-bishkek-2022-narrow"] == {
+        "两国元首在小范围和大范围会谈中达成多项具体协议，涵盖政治、经济以及人文领域"
+    }
+    assert "ratification-of-deepening-agreement-by-kazakhstan" not in by_event
+    assert all(e.verified for s in found.statements for e in s.evidence)
+    kazakhstan = {
+        str(s.predicate).rsplit("#", 1)[-1]: s for s in source("kk:kazakhstan").statements
+    }
+    assert {e.exact for e in kazakhstan["borders"].evidence} == {
+        "作为毗邻国家，它们同为多个国际与区域组织的成员"
+    }
+    assert {e.exact for e in kazakhstan["hasDiplomaticRelationsWith"].evidence} == {
+        "哈萨克斯坦与吉尔吉斯斯坦于1992年10月15日正式建立外交关系"
+    }
+
+
+def test_every_assertion_node_of_the_article_names_an_asserted_triple_and_its_evidence() -> None:
+    """An assertion node of the article layer stands for a triple the article graph asserts,
+    and its excerpts are among the excerpts of the triple's subject."""
+    kko = KKO
+    graph = Graph()
+    for path in (ARTICLE_TTL, EXCERPTS_TTL):
+        graph.parse(path, format="turtle")
+    nodes = set(graph.subjects(kko.assertedSubject, None))
+    assert len(nodes) >= 15
+    for node in nodes:
+        subject = graph.value(node, kko.assertedSubject)
+        triple = (
+            subject,
+            graph.value(node, kko.assertedPredicate),
+            graph.value(node, kko.assertedObject),
+        )
+        assert triple in graph, node
+        excerpts = set(graph.objects(node, kko.evidence))
+        assert excerpts, node
+        assert excerpts <= set(graph.objects(subject, kko.evidence)), node

@@ -42,7 +42,6 @@ CHAIN_TRIPLES = {
     KKO + "placeWithin": 11,
     KKO + "memberOf": 12,
     ORG + "memberOf": 12,
-    KKO + "hasMember": 12,
     ORG + "hasMember": 12,
 }
 

@@ -32,6 +32,11 @@ KKO = Namespace("https://w3id.org/kazkgz/ontology#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = "http://www.wikidata.org/entity/"
 DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+# assertion nodes (kko:Assertion) stand for one triple each; Wikidata links are schema:sameAs
+ASSERTED_SUBJECT = KKO.assertedSubject
+ASSERTED_PREDICATE = KKO.assertedPredicate
+ASSERTED_OBJECT = KKO.assertedObject
+SCHEMA_SAME_AS = URIRef("http://schema.org/sameAs")
 
 pytestmark = pytest.mark.skipif(
     not (REFERENCE.is_file() and (GRAPH_DIR / "article.ttl").is_file() and ONTOLOGY.is_file()),
@@ -109,13 +114,13 @@ def untraced(graph: Graph, input_hashes: set[str]) -> list[tuple]:
     sourced = set(graph.subjects(DCTERMS.source, None))
     roots = {s for s, h in graph.subject_objects(KKO.sha256) if str(h) in input_hashes}
     reified = set()
-    for statement in graph.subjects(RDF.type, RDF.Statement):
+    for statement in graph.subjects(RDF.type, KKO.Assertion):
         if (statement, DCTERMS.source, None) in graph:
             reified.add(
                 (
-                    graph.value(statement, RDF.subject),
-                    graph.value(statement, RDF.predicate),
-                    graph.value(statement, RDF.object),
+                    graph.value(statement, ASSERTED_SUBJECT),
+                    graph.value(statement, ASSERTED_PREDICATE),
+                    graph.value(statement, ASSERTED_OBJECT),
                 )
             )
     return [t for t in graph if t[0] not in sourced | roots and t not in reified]
@@ -133,10 +138,10 @@ def test_the_traceability_check_catches_an_untraced_triple(reference: Graph) -> 
     bad.add(stray)
     # a reification without a source does not trace its triple either
     bad.add((KK.china, SKOS.altLabel, Literal("Cathay", lang="en")))
-    bad.add((KK["reference-statement-unsourced"], RDF.type, RDF.Statement))
-    bad.add((KK["reference-statement-unsourced"], RDF.subject, KK.china))
-    bad.add((KK["reference-statement-unsourced"], RDF.predicate, SKOS.altLabel))
-    bad.add((KK["reference-statement-unsourced"], RDF.object, Literal("Cathay", lang="en")))
+    bad.add((KK["reference-statement-unsourced"], RDF.type, KKO.Assertion))
+    bad.add((KK["reference-statement-unsourced"], ASSERTED_SUBJECT, KK.china))
+    bad.add((KK["reference-statement-unsourced"], ASSERTED_PREDICATE, SKOS.altLabel))
+    bad.add((KK["reference-statement-unsourced"], ASSERTED_OBJECT, Literal("Cathay", lang="en")))
     found = untraced(bad, _input_hashes())
     assert stray in found
     assert (KK.china, SKOS.altLabel, Literal("Cathay", lang="en")) in found
@@ -188,10 +193,10 @@ def test_sources_are_named_in_the_notes_own_words(reference: Graph) -> None:
 
 
 def test_reified_statements_are_well_formed(reference: Graph) -> None:
-    statements = set(reference.subjects(RDF.type, RDF.Statement))
+    statements = set(reference.subjects(RDF.type, KKO.Assertion))
     assert statements
     for statement in statements:
-        for part in (RDF.subject, RDF.predicate, RDF.object):
+        for part in (ASSERTED_SUBJECT, ASSERTED_PREDICATE, ASSERTED_OBJECT):
             assert len(list(reference.objects(statement, part))) == 1, (statement, part)
         assert (statement, DCTERMS.source, None) in reference, statement
 
@@ -248,7 +253,7 @@ def test_every_row_of_the_table_links_the_named_entity(reference: Graph, union: 
     assert len(rows) == 21
     for row in rows:
         target = URIRef(WD + row["qid"])
-        subjects = list(reference.subjects(SKOS.exactMatch, target))
+        subjects = list(reference.subjects(SCHEMA_SAME_AS, target))
         assert len(subjects) == 1, row
         (subject,) = subjects
         names = {
@@ -260,15 +265,15 @@ def test_every_row_of_the_table_links_the_named_entity(reference: Graph, union: 
         assert row["entity"].removesuffix(" (class)") in names, (row, names)
         (statement,) = [
             s
-            for s in reference.subjects(RDF.object, target)
-            if (s, RDF.subject, subject) in reference
+            for s in reference.subjects(ASSERTED_OBJECT, target)
+            if (s, ASSERTED_SUBJECT, subject) in reference
         ]
-        assert (statement, RDF.predicate, SKOS.exactMatch) in reference
+        assert (statement, ASSERTED_PREDICATE, SCHEMA_SAME_AS) in reference
         assert str(reference.value(statement, KKO.sourceOfRecord)) == row["seen_in"]
 
 
 def test_the_class_row_links_the_treaty_class(reference: Graph) -> None:
-    assert (KKO.Treaty, SKOS.exactMatch, URIRef(WD + "Q131569")) in reference
+    assert (KKO.Treaty, SCHEMA_SAME_AS, URIRef(WD + "Q131569")) in reference
 
 
 def test_the_article_layer_alone_says_nothing_about_wikidata_or_uzbekistan(
@@ -327,8 +332,8 @@ def test_official_titles(reference: Graph, treaty: URIRef) -> None:
         literal = Literal(title, lang=language)
         statements = [
             s
-            for s in reference.subjects(RDF.object, literal)
-            if (s, RDF.subject, treaty) in reference
+            for s in reference.subjects(ASSERTED_OBJECT, literal)
+            if (s, ASSERTED_SUBJECT, treaty) in reference
         ]
         assert len(statements) == 1
         assert (statements[0], DCTERMS.source, KK["source-adilet"]) in reference
@@ -416,9 +421,9 @@ def test_the_article_statements_are_unchanged_in_the_union(union: Graph) -> None
 
 def test_the_other_versions_are_never_asserted(union: Graph) -> None:
     assert (KAMBARATA, KKO.party, UZ) not in union
-    assert {p for _, p, _ in union.triples((None, None, UZ))} == {RDF.object}
+    assert {p for _, p, _ in union.triples((None, None, UZ))} == {ASSERTED_OBJECT}
     other_day = Literal("1992-08-27", datatype=DATE)
-    assert {p for _, p, _ in union.triples((None, None, other_day))} == {RDF.object}
+    assert {p for _, p, _ in union.triples((None, None, other_day))} == {ASSERTED_OBJECT}
 
 
 def _versions(reference: Graph, disagreement: URIRef) -> dict[URIRef, set]:
@@ -426,7 +431,7 @@ def _versions(reference: Graph, disagreement: URIRef) -> dict[URIRef, set]:
     versions: dict[URIRef, set] = {}
     for statement in reference.objects(disagreement, PROV.wasDerivedFrom):
         for source in reference.objects(statement, DCTERMS.source):
-            versions.setdefault(source, set()).add(reference.value(statement, RDF.object))
+            versions.setdefault(source, set()).add(reference.value(statement, ASSERTED_OBJECT))
     return versions
 
 
@@ -441,7 +446,8 @@ def _check_disagreement(
     for statement in reference.objects(disagreement, PROV.wasDerivedFrom):
         if (statement, DCTERMS.source, KK.article) in reference:
             triple = tuple(
-                reference.value(statement, p) for p in (RDF.subject, RDF.predicate, RDF.object)
+                reference.value(statement, p)
+                for p in (ASSERTED_SUBJECT, ASSERTED_PREDICATE, ASSERTED_OBJECT)
             )
             assert triple in article, triple
             assert (statement, KKO.evidence, excerpt) in reference
@@ -487,3 +493,38 @@ def test_the_reference_layer_conforms_to_the_shapes() -> None:
     report = kg.validate(include_reference=True)
     assert report.conforms
     assert not [r for r in report.results if r.severity == "Violation"]
+
+
+def test_identity_links_to_wikidata_fit_individuals() -> None:
+    """The defect this guards against: skos:exactMatch to Wikidata made states and persons SKOS
+    concepts (and is transitive). Identity links are schema:sameAs, an annotation."""
+    reference = Graph().parse(REFERENCE, format="turtle")
+    assert not list(reference.triples((None, SKOS.exactMatch, None)))
+    assert not list(reference.triples((None, OWL.sameAs, None)))
+    linked = set(reference.subjects(SCHEMA_SAME_AS, None))
+    assert {KK.kazakhstan, KK["kassym-jomart-tokayev"], KK.csto} <= linked
+    ontology = Graph().parse(ONTOLOGY, format="turtle")
+    assert (SCHEMA_SAME_AS, RDF.type, OWL.AnnotationProperty) in ontology
+
+
+def test_treaty_status_comes_from_the_instrument_and_the_article_wording_is_kept() -> None:
+    """The article calls the deepening agreement 协定; its official Russian title (Law
+    No. 216-VIII) says Договор. The article layer keeps the article's word; the reference layer
+    classes it a treaty, with its source, on an assertion node."""
+    deepening = KK["agreement-on-deepening-allied-relations"]
+    article = Graph().parse(GRAPH_DIR / "article.ttl", format="turtle")
+    assert (deepening, RDF.type, KKO.Treaty) not in article
+    assert (deepening, KKO.termInArticle, Literal("协定", lang="zh")) in article
+    assert (KK["treaty-of-eternal-friendship"], KKO.termInArticle, Literal("条约", lang="zh")) in (
+        article
+    )
+    reference = Graph().parse(REFERENCE, format="turtle")
+    assert (deepening, RDF.type, KKO.Treaty) in reference
+    nodes = [
+        s
+        for s in reference.subjects(ASSERTED_SUBJECT, deepening)
+        if reference.value(s, ASSERTED_PREDICATE) == RDF.type
+        and reference.value(s, ASSERTED_OBJECT) == KKO.Treaty
+    ]
+    assert len(nodes) == 1
+    assert (nodes[0], DCTERMS.source, KK["source-zan-kz-z2500000216"]) in reference

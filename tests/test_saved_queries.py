@@ -536,13 +536,90 @@ CASES = [
     ),
     # Reasoning 1. 吉尔吉斯斯坦总统萨德尔·扎帕罗夫正式访哈，在阿斯塔纳与总统哈斯穆-卓玛尔特·托卡耶夫
     #    举行会谈。
+    #    Events in office: 托卡耶夫 at the visit and talks of March 2021 (与总统哈斯穆-卓玛尔特·
+    #    托卡耶夫举行会谈), the return visit and its two talks of May 2022 (托卡耶夫总统回访,
+    #    两国元首在小范围和大范围会谈中), the summits after it (两国元首多次……并肩出席) and the
+    #    ratification (托卡耶夫总统签署批准): 7; 扎帕罗夫 at all but the ratification: 6.
     Case(
         "heads-of-state",
-        ("personZh", "postZh", "stateZh"),
+        ("personZh", "postZh", "stateZh", "events"),
         [
-            ("哈斯穆-卓玛尔特·托卡耶夫", "哈萨克斯坦总统", "哈萨克斯坦"),
-            ("萨德尔·扎帕罗夫", "吉尔吉斯斯坦总统", "吉尔吉斯斯坦"),
+            ("哈斯穆-卓玛尔特·托卡耶夫", "哈萨克斯坦总统", "哈萨克斯坦", 7),
+            ("萨德尔·扎帕罗夫", "吉尔吉斯斯坦总统", "吉尔吉斯斯坦", 6),
         ],
+    ),
+    # Who held which office at each dated event (the same sentences as above), by the first day
+    # of each event's date; the summits (此后, after May 2022) begin with May 2022.
+    Case(
+        "office-holders-at-events",
+        ("event", "beginDate", "person", "post"),
+        [
+            (kk(event), day, kk(person), kk(post))
+            for event, day, holders in (
+                ("talks-in-astana-2021", date(2021, 3, 1), "both"),
+                ("visit-of-japarov-to-kazakhstan-2021", date(2021, 3, 1), "both"),
+                ("joint-summit-attendance", date(2022, 5, 1), "both"),
+                ("return-visit-of-tokayev-to-kyrgyzstan-2022", date(2022, 5, 1), "both"),
+                ("talks-in-bishkek-2022-extended", date(2022, 5, 1), "both"),
+                ("talks-in-bishkek-2022-narrow", date(2022, 5, 1), "both"),
+                ("ratification-of-deepening-agreement-by-kazakhstan", date(2025, 7, 21), "tokayev"),
+            )
+            for person, post in (
+                ("kassym-jomart-tokayev", "post-president-of-kazakhstan"),
+                ("sadyr-japarov", "post-president-of-kyrgyzstan"),
+            )
+            if holders == "both" or person.endswith(holders)
+        ],
+        ordered=True,
+    ),
+    # Who was President of Kyrgyzstan during the May 2022 return visit? 两国元首 at its talks:
+    # Japarov.
+    Case(
+        "office-holders-at-events",
+        ("personZh", "postZh", "date"),
+        [("萨德尔·扎帕罗夫", "吉尔吉斯斯坦总统", "2022-05")],
+        params={
+            "event": "kk:return-visit-of-tokayev-to-kyrgyzstan-2022",
+            "state": "kk:kyrgyzstan",
+        },
+    ),
+    # Every agreement's events, one row each: 1997年4月8日签署的《永久友好条约》, 2003年12月25日
+    # 确立的《同盟关系条约》, 2006年7月4日签署的《哈吉教育合作协定》, 2023年……两国外长还签署了
+    # 《2024-2026年合作计划》, 2024年6月……在维也纳签署了……坎巴尔阿塔1号水电站的协议, 今年7月21日，
+    # 托卡耶夫总统签署批准了《……深化和扩大同盟关系协定》.
+    Case(
+        "agreement-events",
+        ("agreement", "eventKindEn", "beginDate", "ratifyingStateEn", "signatoriesEn"),
+        [
+            (kk("treaty-of-eternal-friendship"), "signing", date(1997, 4, 8), None, None),
+            (
+                kk("treaty-on-allied-relations"),
+                "conclusion of an agreement",
+                date(2003, 12, 25),
+                None,
+                None,
+            ),
+            (kk("education-cooperation-agreement"), "signing", date(2006, 7, 4), None, None),
+            (
+                kk("cooperation-programme-2024-2026"),
+                "signing",
+                date(2023, 1, 1),
+                None,
+                S(
+                    "Minister of Foreign Affairs of Kazakhstan",
+                    "Minister of Foreign Affairs of Kyrgyzstan",
+                ),
+            ),
+            (kk("kambarata-1-agreement"), "signing", date(2024, 6, 1), None, None),
+            (
+                kk("agreement-on-deepening-allied-relations"),
+                "ratification",
+                date(2025, 7, 21),
+                "Kazakhstan",
+                S("Kassym-Jomart Tokayev"),
+            ),
+        ],
+        ordered=True,
     ),
     # Reasoning 2. 均为联合国、欧洲安全与合作组织、独联体、集体安全条约组织、欧亚经济联盟及上海合作
     #    组织等国际组织成员 - read from each organisation's side.

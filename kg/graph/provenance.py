@@ -13,7 +13,7 @@ from kg.core.namespaces import KKO, OA, expand_node
 from kg.core.paths import Sources, default_sources
 from kg.graph.loading import load_graph
 
-__all__ = ["Evidence", "Provenance", "sentence_around", "source"]
+__all__ = ["Evidence", "Provenance", "StatementEvidence", "sentence_around", "source"]
 
 SENTENCE_ENDS = "。！？!?；\n"
 
@@ -32,12 +32,24 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class StatementEvidence:
+    """One triple whose subject is the node, and the excerpts that state that triple alone,
+    as an assertion node (``kko:Assertion``) records them."""
+
+    predicate: URIRef
+    object: Node
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
 class Provenance:
-    """A node, its label and the evidence behind it."""
+    """A node, its label, the evidence behind it, and the evidence per statement where the
+    graph records which excerpt supports which of the node's triples."""
 
     node: URIRef
     label: str | None
     evidence: tuple[Evidence, ...]
+    statements: tuple[StatementEvidence, ...] = ()
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -104,8 +116,24 @@ def source(
     if not excerpts and (iri, RDF.type, KKO.Excerpt) in graph:
         excerpts = [iri]
     evidence = tuple(_evidence(graph, e, text) for e in excerpts)
-    ordered = tuple(sorted(evidence, key=lambda e: (e.start is None, e.start or 0, str(e.excerpt))))
-    return Provenance(iri, _label(graph, iri), ordered)
+    return Provenance(iri, _label(graph, iri), _ordered(evidence), _statements(graph, iri, text))
+
+
+def _ordered(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    return tuple(sorted(evidence, key=lambda e: (e.start is None, e.start or 0, str(e.excerpt))))
+
+
+def _statements(graph: Graph, iri: URIRef, text: str | None) -> tuple[StatementEvidence, ...]:
+    """The assertion nodes about ``iri`` that name excerpts, one per triple."""
+    found = []
+    for node in graph.subjects(KKO.assertedSubject, iri):
+        predicate = graph.value(node, KKO.assertedPredicate)
+        value = graph.value(node, KKO.assertedObject)
+        excerpts = sorted(e for e in graph.objects(node, KKO.evidence) if isinstance(e, URIRef))
+        if isinstance(predicate, URIRef) and value is not None and excerpts:
+            evidence = _ordered(tuple(_evidence(graph, e, text) for e in excerpts))
+            found.append(StatementEvidence(predicate, value, evidence))
+    return tuple(sorted(found, key=lambda s: (str(s.predicate), str(s.object))))
 
 
 def _article_text(path: Path | None) -> str | None:

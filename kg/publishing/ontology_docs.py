@@ -63,7 +63,9 @@ MODULES: dict[str, tuple[str, ...]] = {
     "agents": (
         "State",
         "Person",
-        "HeadOfState",
+        "Incumbency",
+        "HeadOfStateIncumbency",
+        "FullMembership",
         "Organisation",
         "InternationalOrganisation",
         "BilateralInstitution",
@@ -123,7 +125,16 @@ MODULES: dict[str, tuple[str, ...]] = {
         "ReportingVerb",
         "AnniversaryKind",
     ),
-    "text": ("Claim", "Saying", "Statement", "CreativeWork", "Article", "Section", "Excerpt"),
+    "text": (
+        "Claim",
+        "Saying",
+        "Statement",
+        "CreativeWork",
+        "Article",
+        "Section",
+        "Excerpt",
+        "Assertion",
+    ),
 }
 
 _COLOURS = {
