@@ -160,7 +160,7 @@ def test_source_answers_per_statement() -> None:
     """Evidence per statement: 吉尔吉斯斯坦总统萨德尔·扎帕罗夫正式访哈 shows Japarov in office at
     the March 2021 visit; 两国元首在小范围和大范围会谈中 at the talks of May 2022. The incumbency
     has three excerpts; each of its kko:inOfficeAt triples names the one that states it."""
-    from kg.provenance import source
+    from kg.graph.provenance import source
 
     found = source("kk:incumbency-japarov-president-of-kyrgyzstan")
     by_event = {

@@ -35,8 +35,8 @@ GRAPH = Namespace(BASE + "graph/")
 DOWNLOAD = BASE + "dist/"
 #: the data's and the ontology's licence (the code's is in LICENSE)
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-#: the project's maintainers, publisher and creator of the dataset
-PUBLISHER = URIRef(BASE + "maintainers")
+#: the project's maintainers, publisher and creator of the dataset (as of the ontology)
+PUBLISHER = URIRef(BASE + "id/maintainers")
 SPARQL_ENDPOINT = URIRef(BASE + "sparql")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 #: dcat:version, new in DCAT 3 (rdflib's DCAT namespace predates it)
@@ -159,7 +159,7 @@ def catalogue_record(files: list[Distribution], released: date | None) -> Graph:
     if released is not None:
         g.add((catalogue, DCTERMS.modified, Literal(released)))
     g.add((catalogue, DCAT.dataset, dataset))
-    g.add((PUBLISHER, RDF.type, FOAF.Organization))
+    g.add((PUBLISHER, RDF.type, FOAF.Group))
     g.add((PUBLISHER, RDF.type, FOAF.Agent))  # stated: the catalogue is read without inference
     g.add((LICENCE, RDF.type, DCTERMS.LicenseDocument))
     g.add(
