@@ -90,6 +90,12 @@ def test_build_writes_every_artefact(tmp_path: Path) -> None:
     served = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
     assert served["https://w3id.org/kazkgz/graph/asserted"] == len(asserted)
     assert served["https://w3id.org/kazkgz/graph/inferred"] == 5
+    # the TriG file holds each graph as it is, literals included (graphs compared as graphs)
+    trig = Dataset()
+    trig.parse(dist / "dataset.trig", format="trig")
+    for name in ("asserted", "inferred", "reference"):
+        named = trig.graph(URIRef(f"https://w3id.org/kazkgz/graph/{name}"))
+        assert isomorphic(named, Graph().parse(dist / f"{name}.nt", format="nt")), name
     # checksums match the files
     for line in (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
         digest, name = line.split("  ")

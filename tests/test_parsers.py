@@ -20,7 +20,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from pyoxigraph import DefaultGraph
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
 from stores.fixtures import published, tool_cache  # noqa: F401 (fixtures)
 from stores.tools import command, engine_params, jena_classpath, node
 
@@ -204,3 +205,14 @@ def test_riot_reports_a_broken_file(tmp_path: Path, tool_cache: Path) -> None:
         check=False,
     )
     assert not _RIOT.search(done.stdout + done.stderr)
+
+
+@pytest.mark.parametrize("name", ["dataset.nq", "dataset.trig"])
+def test_the_combined_files_hold_each_graph_as_it_is(name: str, published: Path) -> None:
+    """Each named graph of the combined file is the graph of its own file, multi-line literals
+    included (compared as graphs)."""
+    dataset = Dataset()
+    dataset.parse(published / name, format="nquads" if name.endswith(".nq") else "trig")
+    for graph in ("asserted", "inferred", "reference", "shapes"):
+        named = dataset.graph(URIRef(f"https://w3id.org/kazkgz/graph/{graph}"))
+        assert isomorphic(named, Graph().parse(published / f"{graph}.nt", format="nt")), graph

@@ -117,10 +117,9 @@ def _combined(graphs: dict[str, Graph]) -> dict[str, Distribution]:
     for iri, graph in served:
         turtle = serialize(graph, "ttl").decode("utf-8").splitlines()
         prefixes |= {line for line in turtle if line.startswith("@prefix ")}
-        body = "\n".join(
-            f"    {line}" if line else "" for line in turtle if not line.startswith("@")
-        )
-        blocks.append(f"{iri.n3()} {{\n{body.strip(chr(10))}\n}}\n")
+        # not indented: the lines of a multi-line literal are part of its value
+        body = "\n".join(line for line in turtle if not line.startswith("@prefix "))
+        blocks.append(f"{iri.n3()} {{\n{body.strip()}\n}}\n")
     trig = "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
     holds = "the named graphs the endpoint serves (asserted, inferred, reference, shapes)"
     return {
