@@ -57,7 +57,9 @@ FACTS: list[tuple[str, str]] = [
     (
         "于1992年10月15日正式建立外交关系",
         "kk:establishment-of-diplomatic-relations a kko:EstablishmentOfDiplomaticRelations ;"
-        ' kko:date "1992-10-15"^^xsd:date ; kko:datePrecision time:unitDay ;'
+        ' kko:date "1992-10-15"^^xsd:date ; time:hasTime ?day .'
+        " ?day time:hasDateTimeDescription/time:unitType time:unitDay ."
+        ' ?day kko:beginDate "1992-10-15"^^xsd:date . kk:establishment-of-diplomatic-relations'
         " kko:participant kk:kazakhstan , kk:kyrgyzstan ."
         " kk:kazakhstan kko:hasDiplomaticRelationsWith kk:kyrgyzstan",
     ),
@@ -65,7 +67,8 @@ FACTS: list[tuple[str, str]] = [
         "近35年来，两国已签署约150份国家间、政府间和部门间协议",
         'kk:stat-agreement-count kko:count "150"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Approximately ;'
         " kko:refPeriod ?p ; kko:measuredItem kk:bilateral-agreements ."
-        ' ?p kko:lengthInYears "35"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Nearly',
+        " ?p time:hasDuration ?d ; kko:valueQualifier kko:Nearly ."
+        ' ?d time:numericDuration "35"^^xsd:decimal ; time:unitType time:unitYear',
     ),
     (
         "1997年4月8日签署的《永久友好条约》",
@@ -112,8 +115,9 @@ FACTS: list[tuple[str, str]] = [
     (
         "2021年3月，吉尔吉斯斯坦总统萨德尔·扎帕罗夫正式访哈",
         "?v a kko:OfficialVisit ; kko:visitor kk:sadyr-japarov ; kko:hostState kk:kazakhstan ;"
-        ' kko:date "2021-03"^^xsd:gYearMonth ; kko:datePrecision time:unitMonth ;'
+        ' kko:date "2021-03"^^xsd:gYearMonth ; time:hasTime ?month ;'
         ' kko:beginDate "2021-03-01"^^xsd:date ; kko:endDate "2021-03-31"^^xsd:date .'
+        " ?month time:hasDateTimeDescription/time:unitType time:unitMonth ."
         ' kk:sadyr-japarov rdfs:label "萨德尔·扎帕罗夫"@zh ; org:holds kk:post-president-of-kyrgyzstan',
     ),
     (
@@ -162,7 +166,8 @@ FACTS: list[tuple[str, str]] = [
     (
         "近五年来，双边贸易额实现翻倍增长",
         "?g a kko:GrowthFigure ; kko:growthFactor 2.0 ; kko:measuredItem kk:flow-trade-turnover ;"
-        ' kko:refPeriod ?p . ?p kko:lengthInYears "5"^^xsd:nonNegativeInteger',
+        " kko:refPeriod ?p . ?p time:hasDuration ?d ."
+        ' ?d time:numericDuration "5"^^xsd:decimal ; time:unitType time:unitYear',
     ),
     (
         "2020年，两国贸易额为7.962亿美元",
@@ -226,7 +231,8 @@ FACTS: list[tuple[str, str]] = [
     (
         "过去15年间，哈萨克斯坦对吉投资总额达17亿美元",
         "?o a kko:InvestmentFigure ; kko:amount 1700000000.0 ; kko:refPeriod ?p ;"
-        ' kko:flow kk:flow-investment-kazakhstan-to-kyrgyzstan . ?p kko:lengthInYears "15"^^xsd:nonNegativeInteger',
+        " kko:flow kk:flow-investment-kazakhstan-to-kyrgyzstan . ?p time:hasDuration ?d ."
+        ' ?d time:numericDuration "15"^^xsd:decimal ; time:unitType time:unitYear',
     ),
     (
         "2024年前9个月，哈方投资额为4800万美元",

@@ -27,7 +27,7 @@ EXPECTED: dict[str, list[tuple[str, set[str]]]] = {
         ("exports-above-total", {"obs-total"}),
         ("exports-below-total", {"obs-total"}),
     ],
-    "date-bounds-precision": [("date-bounds-disagree", {"event-x", "event-y"})],
+    "date-bounds-precision": [("date-bounds-disagree", {"event-x", "event-y", "event-z"})],
     "excerpt-offsets": [
         ("quote-length-mismatch", {"excerpt-x"}),
         ("excerpt-without-quote", {"excerpt-x"}),
@@ -101,10 +101,11 @@ def test_exports_check_names_the_problem() -> None:
 
 
 def test_date_check_gives_the_expected_values() -> None:
-    """February 2024 ends on the 29th; a gYear has year precision."""
+    """February 2024 ends on the 29th; a gYear has year precision; March ends on the 31st."""
     rows = rdflib_rows(fixture_files("date-bounds-disagree"), "date-bounds-precision")
     found = {(row[0].removeprefix(str(KK)), str(row[4])) for row in rows}  # type: ignore[attr-defined]
     assert found == {
         ("event-x", "2024-02-29"),
         ("event-y", "http://www.w3.org/2006/time#unitYear"),
+        ("event-z", "2024-03-31"),
     }

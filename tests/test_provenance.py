@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.namespace import SKOS
+from rdflib.namespace import SKOS, TIME
 
 from kg.graph.excerpts import CONTEXT_LENGTH, excerpts_graph
 
@@ -26,6 +26,9 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 QB = Namespace("http://purl.org/linked-data/cube#")
 # Types whose nodes describe the data's structure, not a fact of the article.
 STRUCTURAL = {SKOS.ConceptScheme, QB.DataStructureDefinition, QB.ComponentSpecification, QB.DataSet}
+# calendar days, months and years, their descriptions and durations: the frame of the dates that
+# facts state, not facts themselves
+CALENDAR = {TIME.DateTimeInterval, TIME.GeneralDateTimeDescription, TIME.Duration}
 
 pytestmark = pytest.mark.realdata
 
@@ -135,18 +138,33 @@ def test_every_evidence_is_an_excerpt_and_every_excerpt_is_used() -> None:
 def test_every_fact_bearing_node_has_evidence() -> None:
     graph = data()
     typed = set(graph.subjects(RDF.type, None))
-    fact_bearing = {s for s in typed if set(graph.objects(s, RDF.type)) - STRUCTURAL}
+    fact_bearing = {s for s in typed if set(graph.objects(s, RDF.type)) - STRUCTURAL - CALENDAR}
     assert len(fact_bearing) > 200
     without = sorted(str(s) for s in fact_bearing if (s, KKO.evidence, None) not in graph)
     assert without == []
 
 
 def test_structural_nodes_are_only_schemes_and_cube_structure() -> None:
-    """The exceptions above are exactly the concept schemes and the cube's structure."""
+    """The exceptions above are exactly the concept schemes, the cube's structure and the calendar
+    nodes that the facts' dates and periods point to."""
     graph = data()
     structural = {
         s for s in graph.subjects(RDF.type, None) if set(graph.objects(s, RDF.type)) <= STRUCTURAL
     }
+    calendar = {
+        s for s in graph.subjects(RDF.type, None) if set(graph.objects(s, RDF.type)) <= CALENDAR
+    }
+    times = set(
+        graph.objects(None, TIME.hasTime | TIME.intervalStartedBy | TIME.intervalFinishedBy)
+    )
+    pointed_to = (
+        times
+        | {d for t in times for d in graph.objects(t, TIME.hasDateTimeDescription)}
+        | set(graph.objects(None, TIME.hasDuration))
+    )
+    assert calendar == pointed_to
+    assert KK["time-1992-10-15"] in calendar
+    assert KK["duration-35-years"] in calendar
     assert {
         KK["dataset-trade"],
         KK["dsd-money-flows"],

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
+
+from kg.graph.validation import path_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ROOT / "shapes" / "kazkgz-shapes.ttl"
@@ -59,20 +60,6 @@ def curie(node: Node) -> str:
         if isinstance(node, URIRef) and str(node).startswith(namespace):
             return f"{prefix}:{str(node)[len(namespace) :]}"
     return node.n3()
-
-
-def path_text(graph: Graph, path: Node | None) -> str | None:
-    """A SHACL path as text: ``curie``, ``^curie`` or ``a|b``."""
-    if path is None:
-        return None
-    if isinstance(path, BNode):
-        inverse = graph.value(path, SH.inversePath)
-        if inverse is not None:
-            return "^" + curie(inverse)
-        alternatives = graph.value(path, SH.alternativePath)
-        if alternatives is not None:
-            return "|".join(curie(p) for p in Collection(graph, alternatives))
-    return curie(path)
 
 
 @dataclass(frozen=True)
@@ -151,7 +138,7 @@ def validate(data: Graph, premixed: bool = False) -> tuple[bool, list[Result]]:
         results.append(
             Result(
                 focus=curie(report.value(node, SH.focusNode)),
-                path=path_text(report, report.value(node, SH.resultPath)),
+                path=path_text(report, report.value(node, SH.resultPath)) or None,
                 shape=curie(report.value(node, SH.sourceShape)),
                 severity=str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1],
                 value=None if value is None or isinstance(value, Literal) else curie(value),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from html import escape
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import TIME
 from rdflib.term import Node
 
 from kg.core.namespaces import KKO
@@ -289,7 +290,9 @@ def timeline(graph: Graph) -> list[Moment]:
             continue
         kinds.sort(key=lambda k: -len(set(graph.transitive_objects(k, RDFS.subClassOf))))
         date = graph.value(event, KKO.date)
-        precision = graph.value(event, KKO.datePrecision)
+        precision = next(
+            graph.objects(event, TIME.hasTime / TIME.hasDateTimeDescription / TIME.unitType), None
+        )
         qualifier = graph.value(event, KKO.dateQualifier)
         moments.append(
             Moment(
