@@ -17,7 +17,7 @@ import pytest
 from lib_helpers import KK, KKO, REPO
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, TIME
 
 from kg.core.paths import default_sources
 
@@ -517,6 +517,47 @@ def test_no_duplicates_of_org_membership_properties(ontology: Graph) -> None:
     """org:hasMembership and org:hasMember are ORG's own; kko: copies of them were defects."""
     for name in ("hasMembership", "hasMember"):
         assert (_kko(name), None, None) not in ontology, name
+
+
+def _kko_copies_of_owl_time(ontology: Graph) -> list[str]:
+    """kko: properties that give a precision (a time:TemporalUnit) or a length of time as a
+    number of their own, where OWL-Time has time:unitType and time:numericDuration."""
+    return sorted(
+        str(p)
+        for p in set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+        | set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+        if str(p).startswith(str(KKO))
+        and (
+            (p, RDFS.range, TIME.TemporalUnit) in ontology
+            or (
+                (p, RDFS.domain, _kko("Period")) in ontology
+                and any(str(r).startswith(str(XSD)) for r in ontology.objects(p, RDFS.range))
+            )
+        )
+    )
+
+
+def test_precision_and_durations_are_owl_time_terms(ontology: Graph) -> None:
+    """kko:datePrecision and kko:lengthInYears reinvented time:unitType and time:numericDuration;
+    the article's dated things use OWL-Time's instead: 1992-10-15 is a day, 近35年来 35 years."""
+    assert _kko_copies_of_owl_time(ontology) == []
+    graph = _union(_graph_files(include_reference=False))
+    day = graph.value(URIRef(KK + "establishment-of-diplomatic-relations"), TIME.hasTime)
+    description = graph.value(day, TIME.hasDateTimeDescription)
+    assert graph.value(description, TIME.unitType) == TIME.unitDay
+    duration = graph.value(URIRef(KK + "period-nearly-35-years"), TIME.hasDuration)
+    assert graph.value(duration, TIME.numericDuration).toPython() == 35  # type: ignore[union-attr]
+    assert graph.value(duration, TIME.unitType) == TIME.unitYear
+
+
+def test_the_owl_time_check_can_fail() -> None:
+    bad = _ontology()
+    bad.add((_kko("datePrecision"), RDF.type, OWL.ObjectProperty))
+    bad.add((_kko("datePrecision"), RDFS.range, TIME.TemporalUnit))
+    bad.add((_kko("lengthInYears"), RDF.type, OWL.DatatypeProperty))
+    bad.add((_kko("lengthInYears"), RDFS.domain, _kko("Period")))
+    bad.add((_kko("lengthInYears"), RDFS.range, XSD.nonNegativeInteger))
+    assert _kko_copies_of_owl_time(bad) == [f"{KKO}datePrecision", f"{KKO}lengthInYears"]
 
 
 # -- the OWL API's OWL 2 DL profile checker (shipped with owlready2) --------------------
