@@ -5,13 +5,17 @@ node of graph/article.ttl points to an excerpt."""
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.namespace import SKOS, TIME
+from rdflib.namespace import DCTERMS, SKOS, TIME
 
+from kg.core.namespaces import compact
 from kg.graph.excerpts import CONTEXT_LENGTH, excerpts_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +28,7 @@ KK = Namespace("https://w3id.org/kazkgz/id/")
 KKO = Namespace("https://w3id.org/kazkgz/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 QB = Namespace("http://purl.org/linked-data/cube#")
+ORG = Namespace("http://www.w3.org/ns/org#")
 # Types whose nodes describe the data's structure, not a fact of the article.
 STRUCTURAL = {SKOS.ConceptScheme, QB.DataStructureDefinition, QB.ComponentSpecification, QB.DataSet}
 # calendar days, months and years, their descriptions and durations: the frame of the dates that
@@ -223,3 +228,208 @@ def test_every_assertion_node_of_the_article_names_an_asserted_triple_and_its_ev
         excerpts = set(graph.objects(node, kko.evidence))
         assert excerpts, node
         assert excerpts <= set(graph.objects(subject, kko.evidence)), node
+
+
+# Triples that are not facts the article states: labels and notes, and the evidence link itself.
+NOT_STATED = {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.note, SKOS.definition}
+# Stated by no excerpt, so they have no assertion node: membership in the project's own code lists
+# and data sets, and the properties of the article's file (its hash and language).
+STRUCTURE_PREDICATES = {SKOS.inScheme, QB.dataSet}
+FILE_PROPERTIES = {(KK.article, KKO.sha256), (KK.article, DCTERMS.language)}
+
+
+def test_every_statement_of_a_node_with_several_excerpts_has_its_own_evidence() -> None:
+    """Where a node has two or more excerpts, each of its triples (other than labels, notes,
+    code-list and data-set membership and the file's own properties) has an assertion node that
+    names the excerpts stating it, all among the node's own excerpts. A node added with several
+    excerpts and no assertion nodes fails here."""
+    graph = Graph()
+    for path in (ARTICLE_TTL, EXCERPTS_TTL):
+        graph.parse(path, format="turtle")
+    asserted: dict[tuple[object, object, object], set[object]] = {}
+    for node in graph.subjects(RDF.type, KKO.Assertion):
+        key = (
+            graph.value(node, KKO.assertedSubject),
+            graph.value(node, KKO.assertedPredicate),
+            graph.value(node, KKO.assertedObject),
+        )
+        asserted.setdefault(key, set()).update(graph.objects(node, KKO.evidence))
+    several = {
+        s
+        for s in set(graph.subjects(KKO.evidence, None))
+        if len(set(graph.objects(s, KKO.evidence))) >= 2
+        and (s, RDF.type, KKO.Assertion) not in graph
+    }
+    assert KK.astana in several
+    assert KK["return-visit-of-tokayev-to-kyrgyzstan-2022"] in several
+    covered, missing = 0, []
+    for subject in several:
+        own = set(graph.objects(subject, KKO.evidence))
+        for predicate, value in graph.predicate_objects(subject):
+            if predicate in NOT_STATED | {KKO.evidence} | STRUCTURE_PREDICATES:
+                continue
+            if (subject, predicate) in FILE_PROPERTIES:
+                continue
+            excerpts = asserted.get((subject, predicate, value), set())
+            if not excerpts:
+                missing.append((str(subject), str(predicate), str(value)))
+                continue
+            assert excerpts <= own, (subject, predicate, value)
+            covered += 1
+    assert sorted(missing) == []
+    assert covered >= 135
+
+
+def test_statements_stated_by_no_excerpt_have_no_assertion_node() -> None:
+    """The exempted triples above are not given an excerpt that does not state them."""
+    graph = data()
+    for node in graph.subjects(RDF.type, KKO.Assertion):
+        subject = graph.value(node, KKO.assertedSubject)
+        predicate = graph.value(node, KKO.assertedPredicate)
+        assert predicate not in STRUCTURE_PREDICATES, node
+        assert (subject, predicate) not in FILE_PROPERTIES, node
+
+
+# (node, predicate, object, the excerpt that states the triple, an excerpt of the same node that
+# does not); each pair read from the article.
+SPOT_CHECKS = [
+    # 2022年5月，托卡耶夫总统回访比什凯克 / 两国元首在小范围和大范围会谈中…
+    (
+        "return-visit-of-tokayev-to-kyrgyzstan-2022",
+        KKO.place,
+        KK.bishkek,
+        "visit-2022",
+        "talks-2022",
+    ),
+    (
+        "return-visit-of-tokayev-to-kyrgyzstan-2022",
+        KKO.hasPart,
+        KK["talks-in-bishkek-2022-narrow"],
+        "talks-2022",
+        "visit-2022",
+    ),
+    # 2021年3月，吉尔吉斯斯坦总统萨德尔·扎帕罗夫正式访哈 / 在阿斯塔纳与总统…举行会谈
+    ("visit-of-japarov-to-kazakhstan-2021", KKO.place, KK.astana, "talks-2021", "visit-2021"),
+    (
+        "visit-of-japarov-to-kazakhstan-2021",
+        KKO.visitor,
+        KK["sadyr-japarov"],
+        "visit-2021",
+        "talks-2021",
+    ),
+    # 2023年在比什凯克，两国外长还签署了《2024-2026年合作计划》 / 重点包括…水资源…
+    (
+        "cooperation-programme-2024-2026",
+        KKO.coversPeriod,
+        KK["period-2024-2026"],
+        "programme-2023",
+        "programme-focus",
+    ),
+    (
+        "cooperation-programme-2024-2026",
+        KKO.focusArea,
+        KK["topic-water-resources"],
+        "programme-focus",
+        "programme-2023",
+    ),
+    # 塔拉兹的“玛纳斯-阿塔”中心 / 哈国设有多个吉尔吉斯民族文化中心
+    ("manas-ata-centre", KKO.place, KK.taraz, "centre-taraz", "centres"),
+    ("manas-ata-centre", KKO.community, KK["kyrgyz-nation"], "centres", "centre-taraz"),
+    # 2024年前9个月，哈方投资额为4800万美元 / 吉方向哈投资480万美元
+    (
+        "obs-investment-kyrgyzstan-to-kazakhstan-2024-january-to-september",
+        KKO.refPeriod,
+        KK["period-2024-january-to-september"],
+        "investment-2024-kz",
+        "investment-2024-kg",
+    ),
+    # 哈方在夏季…以灌溉突厥斯坦州农田 / 冬季再返还电力
+    (
+        "seasonal-electricity-exchange",
+        KKO.serves,
+        KK["turkistan-region"],
+        "electricity-summer",
+        "electricity-winter",
+    ),
+    # 本月初，两国外长同意… / 并计划于2026年在边境建立工业贸易物流综合体…
+    (
+        "foreign-ministers-accord-2025-08",
+        KKO.outcome,
+        KK["construction-of-logistics-complex"],
+        "logistics-complex",
+        "trade-target",
+    ),
+    (
+        "foreign-ministers-accord-2025-08",
+        TIME.hasTime,
+        KK["time-2025-08"],
+        "trade-target",
+        "logistics-complex",
+    ),
+    # 吉尔吉斯斯坦总统萨德尔·扎帕罗夫 / 两国元首 (heads of state, not "president")
+    ("post-president-of-kyrgyzstan", ORG.role, KK["role-president"], "visit-2021", "talks-2022"),
+]
+
+
+def _id(case: tuple[object, ...]) -> str:
+    return f"{case[0]}-{str(case[1]).rsplit('#', 1)[-1].rsplit('/', 1)[-1]}"
+
+
+@pytest.mark.parametrize("case", SPOT_CHECKS, ids=[_id(c) for c in SPOT_CHECKS])
+def test_source_names_the_excerpt_of_each_statement(
+    case: tuple[str, URIRef, URIRef, str, str],
+) -> None:
+    """kg.graph.provenance.source answers per statement with the excerpt that states it."""
+    from kg.graph.provenance import source
+
+    node, predicate, value, stating, other = case
+    found = source(f"kk:{node}")
+    node_excerpts = {e.excerpt for e in found.evidence}
+    assert {KK[f"excerpt-{stating}"], KK[f"excerpt-{other}"]} <= node_excerpts
+    per_statement = [s for s in found.statements if (s.predicate, s.object) == (predicate, value)]
+    assert len(per_statement) == 1
+    named = {e.excerpt for e in per_statement[0].evidence}
+    assert KK[f"excerpt-{stating}"] in named
+    assert KK[f"excerpt-{other}"] not in named
+    assert all(e.verified for e in per_statement[0].evidence)
+
+
+def _per_statement(output: str) -> dict[str, set[str]]:
+    """The "per statement:" part of `kg source`: "PREDICATE OBJECT" -> the excerpts listed."""
+    found: dict[str, set[str]] = {}
+    lines = output.splitlines()
+    start = lines.index("  per statement:") + 1
+    current = ""
+    for line in lines[start:]:
+        if line.startswith("      "):
+            found[current].add(line.strip().split(": ", 1)[0])
+        elif line.startswith("    "):
+            current = line.strip()
+            found[current] = set()
+    return found
+
+
+@pytest.mark.parametrize("case", SPOT_CHECKS, ids=[_id(c) for c in SPOT_CHECKS])
+def test_kg_source_names_the_excerpt_of_each_statement(
+    case: tuple[str, URIRef, URIRef, str, str], tmp_path: Path
+) -> None:
+    """The `kg source` command prints, under the statement, the excerpt that states it."""
+    node, predicate, value, stating, other = case
+    env = {**os.environ, "KG_HOME": str(ROOT), "KG_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "source", f"kk:{node}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    line = f"{compact(f'<{predicate}>')} {compact(f'<{value}>')}"
+    per_statement = _per_statement(proc.stdout)
+    assert line in per_statement, sorted(per_statement)
+    assert f"kk:excerpt-{stating}" in per_statement[line]
+    assert f"kk:excerpt-{other}" not in per_statement[line]
+    # the node's own excerpts, listed above, include the one the statement leaves out
+    assert f"  kk:excerpt-{other}" in proc.stdout.splitlines()
