@@ -68,7 +68,7 @@ FACTS: list[tuple[str, str]] = [
         'kk:stat-agreement-count kko:count "150"^^xsd:nonNegativeInteger ; kko:valueQualifier kko:Approximately ;'
         " kko:refPeriod ?p ; kko:measuredItem kk:bilateral-agreements ."
         " ?p time:hasDuration ?d ; kko:valueQualifier kko:Nearly ."
-        ' ?d time:numericDuration 35.0 ; time:unitType time:unitYear',
+        " ?d time:numericDuration 35.0 ; time:unitType time:unitYear",
     ),
     (
         "1997年4月8日签署的《永久友好条约》",
@@ -167,7 +167,7 @@ FACTS: list[tuple[str, str]] = [
         "近五年来，双边贸易额实现翻倍增长",
         "?g a kko:GrowthFigure ; kko:growthFactor 2.0 ; kko:measuredItem kk:flow-trade-turnover ;"
         " kko:refPeriod ?p . ?p time:hasDuration ?d ."
-        ' ?d time:numericDuration 5.0 ; time:unitType time:unitYear',
+        " ?d time:numericDuration 5.0 ; time:unitType time:unitYear",
     ),
     (
         "2020年，两国贸易额为7.962亿美元",
@@ -232,7 +232,7 @@ FACTS: list[tuple[str, str]] = [
         "过去15年间，哈萨克斯坦对吉投资总额达17亿美元",
         "?o a kko:InvestmentFigure ; kko:amount 1700000000.0 ; kko:refPeriod ?p ;"
         " kko:flow kk:flow-investment-kazakhstan-to-kyrgyzstan . ?p time:hasDuration ?d ."
-        ' ?d time:numericDuration 15.0 ; time:unitType time:unitYear',
+        " ?d time:numericDuration 15.0 ; time:unitType time:unitYear",
     ),
     (
         "2024年前9个月，哈方投资额为4800万美元",
