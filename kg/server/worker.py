@@ -41,7 +41,7 @@ from kg.queries.metadata import SavedQuery, uses_service
 from kg.server.formats import ask_document, graph_document, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
-from kg.server.safety import Refused, check_graph_iris, dataset_clause
+from kg.server.safety import Refused, check_graph_iris, dataset_clause, normalised_query
 
 if TYPE_CHECKING:
     from kg.stores.oxigraph import OxigraphStore
@@ -162,14 +162,16 @@ class WorkerState:
         return query
 
     def parsed(self, text: str) -> _Parsed:
-        """``text`` parsed and its SERVICE and dataset clauses read; kept for the last
-        :data:`PARSED_ENTRIES` texts of at most :data:`PARSED_MAX_LENGTH` characters (a
-        refused text is parsed each time)."""
+        """``text`` normalised (:func:`normalised_query`: the text every engine runs), parsed
+        and its SERVICE and dataset clauses read; kept for the last :data:`PARSED_ENTRIES`
+        texts of at most :data:`PARSED_MAX_LENGTH` characters (a refused text is parsed each
+        time)."""
         found = self._parsed.get(text)
         if found is None:
-            prepared = self._prepare(text)
+            normal = normalised_query(text)
+            prepared = self._prepare(normal)
             algebra = prepared.algebra
-            found = _Parsed(prepared, uses_service(algebra), *dataset_clause(algebra))
+            found = _Parsed(normal, prepared, uses_service(algebra), *dataset_clause(algebra))
             if len(text) <= PARSED_MAX_LENGTH:
                 if len(self._parsed) >= PARSED_ENTRIES:
                     self._parsed.pop(next(iter(self._parsed)))
@@ -225,7 +227,7 @@ class WorkerState:
             if self.store is not None:  # the default dataset: the store's graphs
                 store = self.store
                 return self._run(
-                    lambda: store.query(job.text, inferred=job.inferred).result,
+                    lambda: store.query(parsed.text, inferred=job.inferred).result,
                     job.accept,
                     job.format,
                     job.max_rows,
@@ -303,8 +305,10 @@ class WorkerState:
 
 @dataclass(frozen=True)
 class _Parsed:
-    """A parsed ad hoc query, with what the checks read from it before it runs."""
+    """An ad hoc query: the normalised text that is checked and run, its parse, and what
+    the checks read from it before it runs."""
 
+    text: str
     query: Query
     service: bool
     from_iris: tuple[str, ...]
