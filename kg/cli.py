@@ -276,7 +276,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"asserted (ontology + article): {report.asserted_triples} triples; "
         f"inferred: {report.inferred_triples} "
         f"({'cached' if report.inferred_from_cache else 'computed'}); "
-        f"reference: {report.reference_triples}"
+        f"reference: {report.reference_triples}; verification: {report.verification_triples}"
     )
     _out(f"checks: {len(report.checks)} passed")
     _out(f"wrote {len(report.files)} files to {report.out_dir}/")
