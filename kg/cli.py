@@ -227,26 +227,30 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _query_text(arg: str) -> str:
+def _query_text(arg: str) -> tuple[str, str | None]:
+    """The query's text, and the file it was read from (None: the argument or stdin)."""
     if arg == "-":
-        return sys.stdin.read()
+        return sys.stdin.read(), None
     candidate = Path(arg)
     if len(arg) < 4096 and "\n" not in arg and candidate.suffix in (".rq", ".sparql"):
         try:
-            return candidate.read_text(encoding="utf-8")
+            return candidate.read_text(encoding="utf-8"), arg
         except OSError as exc:
             raise UsageError(f"cannot read {arg}: {exc.strerror or exc}") from exc
-    return arg
+    return arg, None
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    text = _query_text(args.query)
+    text, source = _query_text(args.query)
+    params = _params(args.param)
     _answer(
         args,
         text,
         default_sources().graph_files(),
-        {"command": "sparql", "query": text},
-        lambda: queries.sparql(text, inferred=args.inferred, store=_store(args)),
+        {"command": "sparql", "query": text, "params": params},
+        lambda: queries.sparql(
+            text, inferred=args.inferred, store=_store(args), params=params, source=source
+        ),
     )
     return EXIT_OK
 
@@ -276,7 +280,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"asserted (ontology + article): {report.asserted_triples} triples; "
         f"inferred: {report.inferred_triples} "
         f"({'cached' if report.inferred_from_cache else 'computed'}); "
-        f"reference: {report.reference_triples}"
+        f"reference: {report.reference_triples}; verification: {report.verification_triples}"
     )
     _out(f"checks: {len(report.checks)} passed")
     _out(f"wrote {len(report.files)} files to {report.out_dir}/")
@@ -442,22 +446,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("query", cmd_query, "run a saved query by name")
     p.add_argument("name", metavar="NAME", help="the saved query's name (see: kg queries)")
-    p.add_argument(
-        "-p",
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a parameter value (repeatable); IRIs may be CURIEs such as kk:kazakhstan",
-    )
+    _param_option(p)
     _query_options(p)
 
     p = command("sparql", cmd_sparql, "run an ad hoc SPARQL query")
     p.add_argument(
         "query",
         metavar="QUERY|FILE|-",
-        help="the query text, a .rq/.sparql file, or - to read it from standard input",
+        help="the query text, a .rq/.sparql file, or - to read it from standard input; a "
+        "text with a #+ header runs as that saved query does (its defaults and parameters)",
     )
+    _param_option(p)
     _query_options(p)
 
     p = command("export", cmd_export, "serialise the asserted graph")
@@ -576,6 +575,17 @@ def _reasoner_option(p: argparse.ArgumentParser) -> None:
         choices=ENGINES,
         help="fast: owlrl on the schema, reasonable on everything (the default when reasonable "
         "is installed); owlrl: owlrl alone, the reference (default: $KG_REASONER if set)",
+    )
+
+
+def _param_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value (repeatable); IRIs may be CURIEs such as kk:kazakhstan",
     )
 
 

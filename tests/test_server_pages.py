@@ -170,7 +170,7 @@ def test_label_from_the_graph_is_escaped() -> None:
     graph.add((node, RDFS.label, Literal('<img src=x onerror="alert(1)">', lang="en")))
     graph.add((node, RDFS.comment, Literal("a & b </td>")))
     graph.add((node, RDFS.seeAlso, URIRef("javascript:alert(1)")))
-    held = HeldGraphs(graph, Graph(), Graph(), Graph())
+    held = HeldGraphs(graph, Graph(), Graph(), Graph(), Graph())
     state = SimpleNamespace(graphs=held, config=SimpleNamespace(sources=Sources((), ())))
     html = entity_page(node, PageData(state))  # type: ignore[arg-type]
     assert "<script" not in html
