@@ -47,6 +47,16 @@ def section(html: str, ident: str) -> str:
     return match.group(1)
 
 
+def assert_loads_only_local(html: str) -> None:
+    """Every stylesheet, script and image the page loads is a path on this server."""
+    loaded = re.findall(r'<link[^>]*\bhref="([^"]*)"', html)
+    loaded += re.findall(r'\ssrc="([^"]*)"', html)
+    assert loaded, "the page loads its style sheet"
+    for target in loaded:
+        assert target.startswith("/"), target
+        assert not target.startswith("//"), target
+
+
 # ---------------------------------------------------------------- /id/...
 
 
@@ -278,12 +288,11 @@ def test_query_page_without_javascript(server) -> None:
     assert 'href="/id/kazakhstan"' in results.group(1)
     assert 'href="/id/kyrgyzstan"' in results.group(1)
     assert f"{len(sparql(text).rows)} rows" in results.group(1)
-    # an example fills the form, offline: no external resource
+    # an example fills the form, offline: every resource it loads comes from the server
     page = get(server, "/query", example="states").text
     assert "?state a kko:State" in page
     assert '<option value="states" selected>' in page
-    assert " src=" not in page
-    assert "<link" not in page
+    assert_loads_only_local(page)
     assert get(server, "/query", example="no-such-query").status_code == 404
 
 
@@ -314,3 +323,32 @@ def test_pages_follow_the_mount_point() -> None:
     assert 'href="/kg/id/kazakhstan"' in html
     assert 'href="/kg/ontology#EstablishmentOfDiplomaticRelations"' in html
     assert status == 200
+
+
+# ---------------------------------------------------------------- the layout
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/id/kazakhstan", "/ontology", "/shapes", "/graph/asserted", "/id/no-such"]
+)
+def test_every_page_has_the_layout_search_box_and_style_sheet(server, path: str) -> None:
+    html = get(server, path, BROWSER_ACCEPT).text
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert '<meta http-equiv="Content-Security-Policy"' in html
+    form = re.search(
+        r'<form class="search" role="search"[^>]*action="/search">(.*?)</form>', html, re.S
+    )
+    assert form, "a search box"
+    assert '<label for="site-search">' in form.group(1)
+    assert '<input type="search" id="site-search" name="q"' in form.group(1)
+    assert '<link rel="stylesheet" href="/static/site.css">' in html
+    assert_loads_only_local(html)
+
+
+def test_style_sheet_is_served_with_a_cjk_font_stack(server) -> None:
+    answer = get(server, "/static/site.css")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/css")
+    assert '"Noto Sans CJK SC"' in answer.text
+    assert ":lang(zh)" in answer.text
+    assert get(server, "/static/no-such.css").status_code == 404

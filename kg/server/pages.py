@@ -37,7 +37,6 @@ from kg.server.charts import Moment, chart_svg, timeline
 from kg.server.graphs import GRAPH_IRIS
 from kg.server.negotiation import HTML, RDF_OFFERS, Offer, UnknownFormat, choose
 from kg.server.rdfhtml import (
-    CSP,
     ONTOLOGY_IRI,
     curie,
     describe,
@@ -50,6 +49,7 @@ from kg.server.rdfhtml import (
 )
 from kg.server.responses import KgState, cached, error_response, parse_flag
 from kg.server.safety import Refused, nesting_depth
+from kg.server.templating import static_route
 
 __all__ = ["PageData", "routes"]
 
@@ -61,7 +61,6 @@ _FORMAT_LINKS = (
     ("jsonld", "JSON-LD"),
     ("rdfxml", "RDF/XML"),
 )
-_HEAD = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
 RESULTS_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 
 
@@ -75,6 +74,7 @@ def routes() -> list[BaseRoute]:
         Route("/ontology/{version:path}", ontology_version, methods=["GET"]),
         Route("/shapes", shapes, methods=["GET"]),
         Route("/graph/{name}", graph_document, methods=["GET"]),
+        static_route(),
     ]
 
 
@@ -156,7 +156,7 @@ def _error(request: Request, status: int, kind: str, message: str, html: bool) -
     if html:
         body = f'<h1>{status}</h1><p class="error">{escape(message)}</p>'
         return HTMLResponse(
-            page(f"{status}: {message}", body, _base(request), _HEAD),
+            page(f"{status}: {message}", body, _base(request)),
             status,
             headers={"Cache-Control": "no-store"},
         )
@@ -345,7 +345,7 @@ def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool 
             incoming_table(reference_in, labels_graph, base) if reference_in else "",
             "</section>",
         ]
-    return page(title, "".join(body), base, _HEAD)
+    return page(title, "".join(body), base)
 
 
 # ---------------------------------------------------------------- documents
@@ -429,7 +429,7 @@ def document_page(
         + f'<ul class="index">{"".join(index)}</ul>'
         + "".join(sections)
     )
-    return page(title, body, base, _HEAD)
+    return page(title, body, base)
 
 
 async def _document(
@@ -515,7 +515,7 @@ async def graph_document(request: Request) -> Response:
             f'<a href="{base}/sparql">/sparql</a> (with <code>named-graph-uri</code> or '
             "<code>GRAPH</code>).</p>"
         )
-        return page(f"Graph {name}", body, base, _HEAD)
+        return page(f"Graph {name}", body, base)
 
     return await _document(request, graph, render_html)
 
@@ -621,7 +621,7 @@ def home_page(data: PageData, base: str = "") -> str:
         + _timeline_html(data.timeline, base, data.combined)
         + f'<h2 id="queries">Saved queries</h2>{_saved_queries_html(state, base)}'
     )
-    return page("Kazakhstan–Kyrgyzstan knowledge graph", body, base, _HEAD)
+    return page("Kazakhstan–Kyrgyzstan knowledge graph", body, base)
 
 
 async def home(request: Request) -> Response:
@@ -904,6 +904,6 @@ async def query_page(request: Request) -> Response:
             f"<script>{_SCRIPT}</script>"
         )
         status = outcome.status if outcome is not None and outcome.error else 200
-        return _html(page("Query the graph", body, base, _HEAD), status)
+        return _html(page("Query the graph", body, base), status)
 
     return await _cached(request, produce)

@@ -1,8 +1,7 @@
-"""RDF as HTML: a page layout with inline CSS and no external resources, terms as links
-(the project's IRIs to the server's own pages), literals with their datatype or language,
-property tables, and a node's description (its outgoing and incoming triples with the
-labels of its neighbours). Every piece of text from the graph goes through
-:func:`html.escape`."""
+"""RDF as HTML: terms as links (the project's IRIs to the server's own pages), literals
+with their datatype or language, property tables, and a node's description (its outgoing
+and incoming triples with the labels of its neighbours). Every piece of text from the graph
+goes through :func:`html.escape`; a whole page comes from the ``base.html`` template."""
 
 from __future__ import annotations
 
@@ -10,15 +9,16 @@ from collections.abc import Iterable
 from html import escape
 from urllib.parse import quote
 
+from markupsafe import Markup
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.core.namespaces import BASE, KK, KKO, PREFIXES, bind_prefixes
+from kg.server.templating import render
 
 __all__ = [
-    "CSP",
     "ONTOLOGY_IRI",
     "curie",
     "describe",
@@ -32,55 +32,11 @@ __all__ = [
 
 ONTOLOGY_IRI = BASE + "ontology"
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
-# what an HTML page may load: nothing from elsewhere
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
-)
-
-_CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:0 1rem 3rem}
-body{color:#1b1b1b}
-header.site{display:flex;gap:1.2rem;align-items:baseline;border-bottom:1px solid #ccc}
-header.site{padding:.6rem 0;margin-bottom:1rem}
-header.site a{text-decoration:none}
-a{color:#0645ad}
-h1{font-size:1.6rem;margin:.4rem 0}
-h1 .lang{font-size:.8rem;color:#666;font-weight:normal}
-code,.curie{font-family:ui-monospace,monospace;font-size:.9em}
-table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
-th,td{border-bottom:1px solid #e2e2e2;text-align:left;vertical-align:top;padding:.25rem .5rem}
-th{background:#f4f4f4}
-.dt{color:#777;font-size:.8em;margin-left:.3em}
-.label{color:#555;margin-left:.4em}
-.muted{color:#777}
-mark{background:#ffe58a;padding:0 .1em}
-blockquote{margin:.3rem 0;padding:.3rem .8rem;border-left:4px solid #d9c36a;background:#fffbea}
-.formats a{margin-right:.6rem}
-.nested{margin:0;width:auto}
-.error{color:#a00;white-space:pre-wrap}
-textarea{width:100%;font-family:ui-monospace,monospace;font-size:.9rem}
-#results,figure{overflow-x:auto}
-figure{margin:0}
-ol.timeline li{margin:.2rem 0}
-ol.timeline time{display:inline-block;min-width:8.5rem;font-family:ui-monospace,monospace}
-"""
 
 
-def page(title: str, body: str, base: str = "", head: str = "") -> str:
-    """A whole HTML document; ``title`` is plain text, ``body`` and ``head`` are HTML."""
-    nav = (
-        f'<header class="site"><a href="{base}/"><strong>Kazakhstan–Kyrgyzstan knowledge '
-        f'graph</strong></a><a href="{base}/query">Query</a><a href="{base}/ontology">'
-        f'Ontology</a><a href="{base}/queries">Saved queries (JSON)</a>'
-        f'<a href="{base}/sparql">SPARQL endpoint</a></header>'
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style>{head}</head>"
-        f"<body>{nav}<main>{body}</main></body></html>\n"
-    )
+def page(title: str, body: str, base: str = "") -> str:
+    """A whole HTML document from the base template; ``title`` is plain text, ``body`` HTML."""
+    return render("base.html", title=title, body=Markup(body), base=base)  # noqa: S704
 
 
 def curie(iri: str) -> str:
