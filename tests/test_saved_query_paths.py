@@ -1,6 +1,6 @@
 """One meaning of a saved query: every saved query (queries/*.rq) gives the same rows by
 every path (``kg query NAME``, ``kg sparql FILE``, ``/queries/NAME``, its text sent to
-``/sparql``, the query page), or every path refuses it naming the same missing parameter.
+``/sparql``, the HTML pages of both), or every path refuses it naming the same missing parameter.
 A real ``kg serve`` on 127.0.0.1 and the real ``kg`` command."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ KG = [sys.executable, "-m", "kg"]
 ENV = {**os.environ, "KG_HOME": str(REPO)}
 Rows = Counter[tuple[Any, ...]]
 JSON = {"Accept": "application/sparql-results+json"}
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +58,13 @@ def rows(document: str | bytes, text: str) -> Rows:
     return Counter(normal_rows(result_from_json(document), list_columns(text)))
 
 
-def page_row_count(html: str) -> int:
-    """How many rows the server-rendered results table of a page shows."""
+def page_rows(html: str) -> int:
+    """How many rows a results page says its query gave, checked against its table."""
+    total = re.search(r'data-rows="(\d+)"', html)
+    assert total is not None, html[-2000:]
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.DOTALL)
-    assert body is not None, html[-2000:]
-    return body.group(1).count("<tr")
+    assert (body.group(1).count("<tr>") if body else 0) == int(total.group(1))
+    return int(total.group(1))
 
 
 @pytest.mark.parametrize("file", QUERY_FILES, ids=lambda f: f.stem)
@@ -76,7 +79,15 @@ def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
         headers={"Accept": "application/sparql-results+json"},
         timeout=120,
     )
-    page = httpx.get(f"{server.url}/query", params={"query": text}, timeout=120)
+    page = httpx.get(
+        f"{server.url}/sparql",
+        params={"query": text, "limit": "1000"},
+        headers=BROWSER,
+        timeout=120,
+    )
+    form = httpx.get(
+        f"{server.url}/queries/{name}", params={"limit": "1000"}, headers=BROWSER, timeout=120
+    )
     if reference.returncode != 0:  # a parameter without a default: every path refuses it
         assert reference.returncode == 2
         needed = re.search(r"needs a value for (.*)$", reference.stderr.strip())
@@ -86,6 +97,8 @@ def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
         for answer in (saved, posted, page):
             assert answer.status_code == 400
             assert needed.group(1) in unescape(answer.text)
+        assert form.status_code == 200  # the form, asking for the value
+        assert needed.group(1) in unescape(form.text)
         return
     expected = rows(reference.stdout, text)
     assert by_file.returncode == 0, by_file.stderr
@@ -94,8 +107,9 @@ def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
     assert rows(saved.content, text) == expected
     assert posted.status_code == 200, posted.text
     assert rows(posted.content, text) == expected
-    assert page.status_code == 200, page.text[-2000:]
-    assert page_row_count(page.text) == sum(expected.values())
+    for html in (page, form):
+        assert html.status_code == 200, html.text[-2000:]
+        assert page_rows(html.text) == sum(expected.values())
 
 
 def test_the_defaults_give_the_article_s_answers(server) -> None:
