@@ -123,6 +123,10 @@ def test_entity_page_shows_labels_links_and_the_sentence(server) -> None:
     assert "[162, 194)" in article
     assert "1992-10-15" in section(html, "asserted")
     assert "^^xsd:date" in section(html, "asserted")
+    # every multilingual text carries its language
+    assert '<span lang="zh">哈吉建立外交关系</span>' in html.split("</h1>")[0]
+    assert '<span class="lit" lang="zh">哈吉建立外交关系</span>' in section(html, "asserted")
+    assert '<span class="label" lang="en">Kazakhstan</span>' in section(html, "asserted")
 
 
 def test_inferred_row_is_apart_from_asserted(server) -> None:
@@ -171,7 +175,7 @@ def test_label_from_the_graph_is_escaped() -> None:
     html = entity_page(node, PageData(state))  # type: ignore[arg-type]
     assert "<script" not in html
     assert "<img" not in html
-    assert "&lt;script&gt;alert(&#x27;zh&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;zh&#39;)&lt;/script&gt;" in html
     assert "a &amp; b &lt;/td&gt;" in html
     assert 'href="javascript:' not in html
 

@@ -26,10 +26,10 @@ TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
 
 
-def render(name: str, **context: Any) -> str:
-    """The template ``name`` rendered with ``context`` (every value escaped unless it is
+def render(template: str, /, **context: Any) -> str:
+    """The template ``template`` rendered with ``context`` (every value escaped unless it is
     :class:`markupsafe.Markup`)."""
-    return TEMPLATES.get_template(name).render(**context)
+    return TEMPLATES.get_template(template).render(**context)
 
 
 def static_route() -> Mount:
