@@ -154,3 +154,37 @@ def test_machine_clients_keep_getting_results_from_the_saved_query_urls(server) 
         .headers["content-type"]
         .startswith("application/sparql-results+json")
     )
+
+
+def test_the_workbench_loads_yasgui_from_this_server_under_its_policy(server) -> None:
+    html = page(server, "/query", example="exports").text
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    sources = [re.search(r'src="([^"]+)"', attrs) for attrs, _ in scripts]
+    assert [s.group(1) for s in sources if s] == [
+        "/static/vendor/yasgui/yasgui.min.js",
+        "/static/workbench.js",
+    ]
+    # the one inline element is data, which no browser runs
+    assert [attrs for attrs, _ in scripts if "src=" not in attrs] == [
+        ' type="application/json" id="workbench-config"'
+    ]
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', unescape(html))
+    assert policy
+    script_src = re.search(r"script-src ([^;]+)", policy.group(1))
+    assert script_src
+    assert script_src.group(1).strip() == "'self'"
+    assert "default-src 'none'" in policy.group(1)
+    for path in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css"):
+        assert httpx.get(f"{server.url}{path}").status_code == 200
+    licences = httpx.get(f"{server.url}/static/vendor/yasgui/LICENSES.txt").text
+    assert "@zazuko/yasgui 4." in licences
+    assert "codemirror" in licences
+
+
+def test_completion_terms_come_from_this_server(server) -> None:
+    terms = httpx.get(f"{server.url}/query/terms").json()
+    kko = "https://w3id.org/kazkgz/ontology#"
+    assert kko + "TradeFigure" in terms["classes"]  # exports.rq asks for kko:TradeFigure
+    assert kko + "amount" in terms["properties"]  # ... and its kko:amount
+    assert "http://www.w3.org/2000/01/rdf-schema#label" in terms["properties"]
+    assert kko + "amount" not in terms["classes"]

@@ -392,6 +392,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         Route("/queries", list_saved, methods=["GET"]),
         Route("/queries/{name}", run_saved, methods=["GET"]),
         Route("/query", query_page, methods=["GET"]),
+        Route("/query/terms", workbench.vocabulary, methods=["GET"]),
         Route("/openapi.json", openapi_document, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         *pages.routes(),

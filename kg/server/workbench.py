@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from kg.core.errors import KgError, MissingParameterError
+from kg.core.namespaces import PREFIXES
 from kg.queries.execution import bind_parameters
 from kg.queries.metadata import INTEGER_TYPES, QueryParam, SavedQuery
 from kg.server.negotiation import parse_accept
@@ -35,6 +38,8 @@ __all__ = [
     "saved_listing_page",
     "saved_query_page",
     "sparql_results_page",
+    "terms_of",
+    "vocabulary",
     "wants_html",
     "workbench_page",
 ]
@@ -44,6 +49,19 @@ PAGING = frozenset({"page", "limit"})
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 DOWNLOADS = (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"))
+PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+# the workbench runs no inline script; YASGUI's column resizer adds a style element
+WORKBENCH_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data:; font-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'"
+)
+DEFAULT_QUERY = """PREFIX kko: <https://w3id.org/kazkgz/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?event ?date ?label WHERE {
+  ?event kko:date ?date ; rdfs:label ?label .
+  FILTER(lang(?label) = "en")
+} ORDER BY ?date LIMIT 50"""
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _NUMBERS = frozenset({"number", "decimal", "float", "double"})
 
@@ -186,27 +204,63 @@ async def workbench_page(request: Request, text: str = "", inferred: bool = Fals
     """The workbench, its editor holding ``text`` (or the saved query ``?example=`` names);
     its form posts to /sparql, whose answer for a browser is a page of its own."""
     state = state_of(request)
-    base = _base(request)
     example = request.query_params.get("example", "")
     chosen = state.saved_query(example) if example else None
     if example and chosen is None:
         message = f"unknown saved query {example!r}"
-        return _page("workbench.html", 404, **_workbench(state, base, "", False, message))
+        return _page("workbench.html", 404, **_workbench(request, "", False, message))
     shown = text or (chosen.text if chosen else "")
-    context = _workbench(state, base, shown, inferred or bool(chosen and chosen.inferred), None)
+    context = _workbench(request, shown, inferred or bool(chosen and chosen.inferred), None)
     return _page("workbench.html", **context)
 
 
-def _workbench(
-    state: KgState, base: str, text: str, inferred: bool, error: str | None
-) -> dict[str, Any]:
+def _workbench(request: Request, text: str, inferred: bool, error: str | None) -> dict[str, Any]:
+    state = state_of(request)
+    base = _base(request)
+    config = {
+        "endpoint": f"{base}/sparql",
+        "page": f"{base}/query",
+        "terms": f"{base}/query/terms",
+        "prefixes": dict(sorted(PREFIXES.items())),
+        "query": text or DEFAULT_QUERY,
+        "inferred": inferred,
+        "autorun": bool(text) and bool(request.query_params.get("autorun")),
+        "examples": {q.name: {"text": q.text, "inferred": q.inferred} for q in state.saved},
+    }
     return {
         "title": "Query the graph",
         "base": base,
+        "csp": WORKBENCH_CSP,
         "text": text,
         "inferred": inferred,
         "error": error,
         "saved": state.saved,
+        "example": request.query_params.get("example", ""),
+        "config": config,
+    }
+
+
+async def vocabulary(request: Request) -> Response:
+    """``/query/terms``: the classes and properties the editor completes (the ontology's, and
+    every one the graph uses), as JSON."""
+    state = state_of(request)
+    found = getattr(request.app.state, "kg_terms", None)
+    if found is None:
+        found = await run_in_threadpool(terms_of, state.graphs.asserted)
+        request.app.state.kg_terms = found
+    return JSONResponse(found, headers={"Cache-Control": "public, max-age=60"})
+
+
+def terms_of(graph: Graph) -> dict[str, list[str]]:
+    """The IRIs of ``graph``'s classes (declared, or the type of a node) and properties
+    (declared, or used as a predicate), sorted."""
+    classes = set(graph.objects(None, RDF.type))
+    classes |= {s for kind in (OWL.Class, RDFS.Class) for s in graph.subjects(RDF.type, kind)}
+    properties = set(graph.predicates())
+    properties |= {s for kind in PROPERTY_KINDS for s in graph.subjects(RDF.type, kind)}
+    return {
+        "classes": sorted(str(c) for c in classes if isinstance(c, URIRef)),
+        "properties": sorted(str(p) for p in properties if isinstance(p, URIRef)),
     }
 
 
