@@ -24,16 +24,24 @@ if TYPE_CHECKING:  # imported on first use: `kg query` never loads pyshacl or ow
     # answers from the cache without loading rdflib
     from kg import stores
     from kg.core import namespaces
-    from kg.graph import cache, counts, loading, provenance, serialization, validation
+    from kg.graph import cache, counts, loading, provenance, search, serialization, validation
     from kg.publishing import build as publish
     from kg.queries import execution as queries
     from kg.queries.results import QueryResult
 else:  # stand-ins that import each module on first attribute access
     stores = lazy_module("kg.stores")
     namespaces = lazy_module("kg.core.namespaces")
-    cache, counts, loading, provenance, serialization, validation = (
+    cache, counts, loading, provenance, search, serialization, validation = (
         lazy_module(f"kg.graph.{name}")
-        for name in ("cache", "counts", "loading", "provenance", "serialization", "validation")
+        for name in (
+            "cache",
+            "counts",
+            "loading",
+            "provenance",
+            "search",
+            "serialization",
+            "validation",
+        )
     )
     publish = lazy_module("kg.publishing.build")
     queries = lazy_module("kg.queries.execution")
@@ -272,7 +280,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"asserted (ontology + article): {report.asserted_triples} triples; "
         f"inferred: {report.inferred_triples} "
         f"({'cached' if report.inferred_from_cache else 'computed'}); "
-        f"reference: {report.reference_triples}"
+        f"reference: {report.reference_triples}; verification: {report.verification_triples}"
     )
     _out(f"checks: {len(report.checks)} passed")
     _out(f"wrote {len(report.files)} files to {report.out_dir}/")
@@ -339,6 +347,32 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out("entities by class:")
     for cls, count in found.entities_by_class:
         _out(f"  {count:5d}  {namespaces.compact(str(cls))}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    hits = search.search(args.text, limit=args.limit)
+    if args.format == "json":
+        data = [
+            {
+                "iri": str(hit.node),
+                "labels": dict(hit.labels),
+                "match": hit.match,
+                "matched": {"value": str(hit.matched), "lang": hit.matched.language},
+                "property": namespaces.compact(str(hit.property)),
+                "types": [namespaces.compact(str(t)) for t in hit.types],
+            }
+            for hit in hits
+        ]
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        _out(f"nothing matches {args.text!r}")
+        return EXIT_OK
+    for hit in hits:
+        types = ", ".join(namespaces.compact(str(t)) for t in hit.types)
+        names = " / ".join(text for _, text in hit.labels)
+        _out(f"{hit.match:<9}  {namespaces.compact(str(hit.node))}  {names}  [{types}]")
     return EXIT_OK
 
 
@@ -476,6 +510,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+
+    p = command(
+        "search", cmd_search, "find entities and terms by name (Chinese, English, Russian, Kazakh)"
+    )
+    p.add_argument("text", metavar="TEXT", help="a name or part of one, e.g. 托卡耶夫 or Tokayev")
+    p.add_argument(
+        "--limit", type=int, default=20, help="show at most this many hits (default: 20)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="output format (default: table)",
     )
 
     p = command("serve", cmd_serve, "serve SPARQL, the saved queries and Linked Data over HTTP")

@@ -20,6 +20,7 @@ __all__ = [
     "UnknownQueryError",
     "UsageError",
     "ValidationFailed",
+    "VerificationRowError",
 ]
 
 
@@ -36,6 +37,17 @@ class UsageError(KgError):
 
 class ExcerptError(KgError):
     """A quote of graph/excerpts.tsv that is not a unique, verbatim substring of the article."""
+
+
+class VerificationRowError(KgError):
+    """A bad row of graph/verification.tsv; names the file, the line and the column."""
+
+    def __init__(self, file: Path | str, line: int, column: str, message: str) -> None:
+        self.file = str(file)
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(f"{self.file}:{line}: column {column}: {message}")
 
 
 class TurtleSyntaxError(KgError):

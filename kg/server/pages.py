@@ -17,21 +17,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import SH
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kg.core.errors import KgError
-from kg.core.namespaces import BASE, KK, KKO, KKS, PREFIXES
+from kg.core.errors import KgError, UsageError
+from kg.core.namespaces import BASE, KK, KKO, KKS, PREFIXES, expand_node
 from kg.core.paths import project_root
 from kg.graph.counts import Stats, stats
 from kg.graph.loading import load_graph
 from kg.graph.provenance import Evidence, source
+from kg.graph.search import Hit, SearchIndex
 from kg.graph.serialization import serialize
 from kg.server.charts import Moment, chart_svg, timeline
 from kg.server.graphs import GRAPH_IRIS
@@ -44,6 +46,8 @@ from kg.server.rdfhtml import (
     describe,
     incoming_rows,
     iri_view,
+    labels,
+    local_path,
     property_rows,
     title_labels,
 )
@@ -68,6 +72,8 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", home, methods=["GET"]),
         Route("/chart.svg", chart, methods=["GET"]),
+        Route("/search", search_page, methods=["GET"]),
+        Route("/id/", entity_index, methods=["GET"]),
         Route("/id/{slug:path}", entity, methods=["GET"]),
         Route("/ontology", ontology, methods=["GET"]),
         Route("/ontology/{version:path}", ontology_version, methods=["GET"]),
@@ -90,6 +96,10 @@ class PageData:
     def combined(self) -> Graph:
         """Asserted + reference: where labels are looked up."""
         return self.state.graphs.asserted + self.state.graphs.reference
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        return SearchIndex(self.combined)
 
     @cached_property
     def ontology(self) -> Graph:
@@ -165,16 +175,14 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(text, status)
 
 
-def _negotiate(request: Request) -> Offer | Response:
+def _negotiate(request: Request, offers: tuple[Offer, ...] = PAGE_OFFERS) -> Offer | Response:
     """The representation the client wants, or the error answer (400, 406)."""
     try:
-        offer = choose(
-            request.headers.get("accept"), request.query_params.get("format"), PAGE_OFFERS
-        )
+        offer = choose(request.headers.get("accept"), request.query_params.get("format"), offers)
     except UnknownFormat as exc:
         return _error(request, 400, "unknown-format", str(exc), False)
     if offer is None:
-        types = ", ".join(o.media_type for o in PAGE_OFFERS)
+        types = ", ".join(o.media_type for o in offers)
         return _error(request, 406, "not-acceptable", f"available: {types}", False)
     return offer
 
@@ -325,6 +333,153 @@ def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool 
         reference_out=property_rows(graphs.reference.predicate_objects(node), labels_graph, base),
         reference_in=incoming_rows(reference_in, labels_graph, base),
     )
+
+
+# ---------------------------------------------------------------- /id/ and /search
+
+
+SEARCH_OFFERS: tuple[Offer, ...] = (HTML, Offer("json", "application/json"))
+SEARCH_LIMIT = 50
+
+
+def _entity_href(node: URIRef, base: str) -> str:
+    return local_path(str(node), base) or str(node)
+
+
+def _hit_json(hit: Hit, base: str) -> dict[str, Any]:
+    return {
+        "iri": str(hit.node),
+        "curie": curie(str(hit.node)),
+        "page": _entity_href(hit.node, base),
+        "labels": dict(hit.labels),
+        "match": hit.match,
+        "matched": {
+            "value": str(hit.matched),
+            "lang": hit.matched.language,
+            "property": curie(str(hit.property)),
+        },
+        "types": [curie(str(t)) for t in hit.types],
+    }
+
+
+def _hit_view(hit: Hit, graph: Graph, base: str) -> dict[str, Any]:
+    return {
+        "href": _entity_href(hit.node, base),
+        "curie": curie(str(hit.node)),
+        "labels": hit.labels,
+        "types": [iri_view(str(t), graph, base) for t in hit.types],
+        "match": hit.match,
+        "property": curie(str(hit.property)),
+        "matched": str(hit.matched),
+        "lang": hit.matched.language,
+    }
+
+
+async def search_page(request: Request) -> Response:
+    """``/search?q=``: entities and terms by name, ranked (exact, prefix, substring, near),
+    as HTML or, by Accept or ``format=json``, as JSON."""
+    negotiated = _negotiate(request, SEARCH_OFFERS)
+    if isinstance(negotiated, Response):
+        return negotiated
+    offer = negotiated
+    text = request.query_params.get("q", "")
+    data = _data(request)
+    base = _base(request)
+    try:
+        hits = data.search_index.search(text, SEARCH_LIMIT + 1) if text.strip() else ()
+    except UsageError as exc:
+        return _error(request, 400, "bad-search", str(exc), offer is HTML)
+    if not text.strip() and offer is not HTML:
+        return _error(request, 400, "bad-search", "nothing to search for: give q=", False)
+    limited = len(hits) > SEARCH_LIMIT
+    hits = hits[:SEARCH_LIMIT]
+
+    def render_page() -> Response:
+        if offer is not HTML:
+            body = {
+                "query": text,
+                "count": len(hits),
+                "limited": limited,
+                "results": [_hit_json(hit, base) for hit in hits],
+            }
+            return JSONResponse(body)
+        return _html(
+            render(
+                "search.html",
+                title=f"Search: {text}" if text.strip() else "Search",
+                base=base,
+                search_text=text,
+                hits=[_hit_view(hit, data.combined, base) for hit in hits],
+                limited=limited,
+            )
+        )
+
+    async def produce() -> Response:
+        return await run_in_threadpool(render_page)
+
+    return await _cached(request, produce)
+
+
+async def entity_index(request: Request) -> Response:
+    """``/id/``: the entities by class with counts; ``?class=`` (a CURIE or an IRI) lists
+    the entities of one class."""
+    data = _data(request)
+    base = _base(request)
+    wanted = request.query_params.get("class")
+    chosen: URIRef | None = None
+    if wanted is not None:
+        try:
+            chosen = expand_node(wanted)
+        except KgError as exc:
+            return _error(request, 400, "bad-class", str(exc), True)
+    graph = data.combined
+    figures = stats(graph=graph)
+    if chosen is not None and chosen not in dict(figures.entities_by_class):
+        return _error(request, 404, "not-found", f"no entity of class {curie(str(chosen))}", True)
+
+    def render_page() -> Response:
+        if chosen is None:
+            classes = [
+                (iri_view(str(c), graph, base), n, f"{base}/id/?class={quote(curie(str(c)))}")
+                for c, n in figures.entities_by_class
+            ]
+            return _html(
+                render(
+                    "index.html",
+                    title="Entities by class",
+                    base=base,
+                    total=figures.entities,
+                    classes=classes,
+                    chosen=None,
+                )
+            )
+        members = sorted(
+            (s for s in graph.subjects(RDF.type, chosen) if isinstance(s, URIRef)),
+            key=lambda node: (labels(graph, node).get("en", ""), str(node)),
+        )
+        entities = [
+            {
+                "href": _entity_href(node, base),
+                "curie": curie(str(node)),
+                "labels": title_labels(graph, node),
+            }
+            for node in members
+            if str(node).startswith(str(KK))
+        ]
+        return _html(
+            render(
+                "index.html",
+                title=f"Entities of class {curie(str(chosen))}",
+                base=base,
+                chosen=iri_view(str(chosen), graph, base),
+                entities=entities,
+            )
+        )
+
+    async def produce() -> Response:
+        return await run_in_threadpool(render_page)
+
+    return await _cached(request, produce)
 
 
 # ---------------------------------------------------------------- documents
