@@ -3,13 +3,11 @@ browser asks for it (text/html first), shows its rows."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from cdp import HEADLESS, find_chromium
 from server_helpers import QUERIES, running_server
 
 from kg import list_queries, sparql
@@ -19,27 +17,11 @@ SOURCES = default_sources()
 FIXTURE_SOURCES = type(SOURCES)(**{**SOURCES.__dict__, "queries_dir": QUERIES})
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.geteuid() != 0:
-        pytest.skip("chromium is not installed (sh tools/system-packages.sh installs it as root)")
-    pytest.fail("chromium is not installed: run sh tools/system-packages.sh")
-
-
 def dump_dom(browser: str, url: str, profile: Path) -> str:
     """The DOM of ``url`` after its scripts ran (virtual time lets the fetch finish)."""
     argv = [
         browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
+        *HEADLESS,
         f"--user-data-dir={profile}",
         "--virtual-time-budget=5000",
         "--dump-dom",
@@ -51,7 +33,7 @@ def dump_dom(browser: str, url: str, profile: Path) -> str:
 
 
 def test_browser_opens_a_saved_query_page_and_sees_rows(tmp_path: Path) -> None:
-    browser = _chromium()
+    browser = find_chromium()
     saved = next(q for q in list_queries(FIXTURE_SOURCES) if q.name == "states")
     expected = sparql(saved.text).rows
     with running_server(tmp_path, "--workers", "1") as server:
