@@ -63,6 +63,7 @@
     yasr: {pluginOrder: ['table', 'response'], defaultPlugin: 'table'}
   });
 
+  window.kgWorkbench = yasgui;  // for scripts and tests: the current tab, its answer
   function tab() { return yasgui.getTab(); }
   function link(params) {
     var query = new URLSearchParams(params);
@@ -82,7 +83,12 @@
     tab().setRequestConfig({args: args()});
     tab().setQuery(text);
   }
-  yasgui.on('queryResponse', showLinks);
+  // the editor's state for scripts and tests: running, then answered (its answer shown)
+  yasgui.on('query', function () { host.setAttribute('data-state', 'running'); });
+  yasgui.on('queryResponse', function () {
+    showLinks();
+    host.setAttribute('data-state', 'answered');
+  });
   inferred.addEventListener('change', function () { tab().setRequestConfig({args: args()}); });
   examples.addEventListener('change', function () {
     var found = config.examples[examples.value];
