@@ -50,7 +50,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 DOWNLOADS = (("csv", "CSV"), ("tsv", "TSV"), ("json", "JSON"))
 PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
-# the workbench runs no inline script; YASGUI's column resizer adds a style element
+# the workbench's pages run no inline script; YASGUI's column resizer adds a style element
 WORKBENCH_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "connect-src 'self'; img-src 'self' data:; font-src 'self' data:; form-action 'self'; "
@@ -194,7 +194,8 @@ def _base(request: Request) -> str:
 
 
 def _page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(render(template, **context), status)
+    """``template`` rendered under :data:`WORKBENCH_CSP` (no inline script)."""
+    return HTMLResponse(render(template, **{"csp": WORKBENCH_CSP, **context}), status)
 
 
 # ---------------------------------------------------------------- the workbench and /sparql
@@ -230,7 +231,6 @@ def _workbench(request: Request, text: str, inferred: bool, error: str | None) -
     return {
         "title": "Query the graph",
         "base": base,
-        "csp": WORKBENCH_CSP,
         "text": text,
         "inferred": inferred,
         "error": error,
