@@ -125,6 +125,11 @@ def test_the_workbench_runs_a_query_and_shows_rows(real_server, page: Browser) -
     assert isinstance(cells, list)
     assert len(cells) == 2
     assert any("kk:obs-exports-kazakhstan-to-kyrgyzstan-2024" in row for row in cells)
+    # a project IRI in the table opens this server's page of it
+    page.evaluate("window.open = (url) => { window.kgOpened = url; }")
+    page.evaluate("document.querySelector('#yasgui tbody a[href*=\"obs-exports\"]').click()")
+    opened = page.evaluate("window.kgOpened")
+    assert opened.startswith("/id/obs-exports-")
     csv = page.evaluate("document.querySelector('#downloads a[data-format=csv]').href")
     assert csv.startswith(f"{real_server.url}/sparql?query=")
     assert page.evaluate("document.getElementById('plain-form').hidden") is True

@@ -219,6 +219,7 @@ def _workbench(request: Request, text: str, inferred: bool, error: str | None) -
     state = state_of(request)
     base = _base(request)
     config = {
+        "base": base,
         "endpoint": f"{base}/sparql",
         "page": f"{base}/query",
         "terms": f"{base}/query/terms",

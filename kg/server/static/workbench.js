@@ -94,6 +94,21 @@
     var found = config.examples[examples.value];
     if (found) open(found.text, found.inferred);
   });
+  // a project IRI in the results opens this server's page of it, not the public IRI
+  function localPath(iri) {
+    var kk = config.prefixes.kk, kko = config.prefixes.kko;
+    if (iri.indexOf(kk) === 0) return config.base + '/id/' + iri.slice(kk.length);
+    if (iri.indexOf(kko) === 0) return config.base + '/ontology#' + iri.slice(kko.length);
+    return null;
+  }
+  host.addEventListener('click', function (event) {
+    var a = event.target.closest ? event.target.closest('a[href]') : null;
+    var local = a && localPath(a.href);
+    if (!local) return;
+    event.preventDefault();
+    event.stopPropagation();
+    window.open(local, '_blank', 'noopener');
+  }, true);
   document.getElementById('plain-form').hidden = true;
   document.getElementById('workbench').hidden = false;
   if (config.query) open(config.query, config.inferred);
