@@ -21,6 +21,7 @@ from server_helpers import KK, REPO, running_server
 from stores.normal import normal_rows
 from test_saved_queries import list_columns
 
+from kg import MissingParameterError, run_query, sparql
 from kg.stores import result_from_json
 
 pytestmark = pytest.mark.realdata
@@ -166,3 +167,21 @@ def test_parameters_for_a_text_without_header_are_refused() -> None:
     cli = kg("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "-p", "year=2024")
     assert cli.returncode == 2
     assert "the query has no parameter 'year'; it takes none" in cli.stderr
+
+
+@pytest.mark.parametrize("file", QUERY_FILES, ids=lambda f: f.stem)
+def test_kg_sparql_of_the_text_gives_the_rows_of_run_query(file: Path) -> None:
+    text = file.read_text(encoding="utf-8")
+    try:
+        expected = run_query(file.stem)
+    except MissingParameterError as missing:
+        needed = missing.names
+    else:
+        needed = ()
+    if needed:  # a parameter without a default: refused alike
+        with pytest.raises(MissingParameterError) as raised:
+            sparql(text)
+        assert raised.value.names == needed
+        return
+    columns = list_columns(text)
+    assert Counter(normal_rows(sparql(text), columns)) == Counter(normal_rows(expected, columns))
