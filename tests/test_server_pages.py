@@ -346,6 +346,9 @@ def test_every_page_has_the_layout_search_box_and_style_sheet(server, path: str)
     assert '<label for="site-search">' in form.group(1)
     assert '<input type="search" id="site-search" name="q"' in form.group(1)
     assert '<link rel="stylesheet" href="/static/site.css">' in html
+    # a keyboard user can skip the navigation
+    assert '<a class="skip" href="#main">' in html
+    assert '<main id="main">' in html
     assert_loads_only_local(html)
 
 
