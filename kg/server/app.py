@@ -37,6 +37,7 @@ from kg.server.responses import (
     cached,
     error_response,
     parse_flag,
+    public_base,
     reply_response,
     state_of,
 )
@@ -116,7 +117,10 @@ async def sparql_endpoint(request: Request) -> Response:
         if not texts:
             if request.method == "POST":
                 raise Refused(400, "no-query", "the request has no query parameter")
-            return await cached(request, lambda: _service_description(request))
+            base, varies = public_base(request)
+            return await cached(
+                request, lambda: _service_description(request, base + "/sparql"), varies=varies
+            )
         text = texts[0]
         request.state.query_hash = hashlib.sha256(text.encode()).hexdigest()[:16]
         if len(text) > config.max_query_length:
@@ -156,7 +160,7 @@ async def sparql_endpoint(request: Request) -> Response:
     return await cached(request, produce)
 
 
-async def _service_description(request: Request) -> Response:
+async def _service_description(request: Request, endpoint: str) -> Response:
     state = state_of(request)
     try:
         offer = choose(
@@ -166,7 +170,6 @@ async def _service_description(request: Request) -> Response:
         return error_response(request, 400, "unknown-format", str(exc))
     if offer is None:
         return _not_acceptable(request, RDF_OFFERS)
-    endpoint = str(request.url.replace(query=""))
     graph = service_description(endpoint, state.graphs)
     body = serialize(graph, _RDF_KEYS[offer.key])
     return Response(body, media_type=offer.media_type)

@@ -60,6 +60,7 @@ def serve(config: ServerConfig) -> None:
         log_level="info",
         h11_max_incomplete_event_size=max(65536, config.max_query_length * 3 + 8192),
         timeout_graceful_shutdown=5,
+        proxy_headers=False,  # X-Forwarded-* are read by the app, from --proxies only
     )
 
 
@@ -113,6 +114,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--path", dest="store_path", help="folder of the Oxigraph store" + env("store_path")
     )
+    parser.add_argument(
+        "--base-url",
+        help="the server's public address, e.g. https://example.org/kg, which the service "
+        "description names (default: each request's Host)" + env("base_url"),
+    )
+    parser.add_argument(
+        "--proxies",
+        help="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-Proto and X-Forwarded-Host are believed (default: none)" + env("proxies"),
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -127,6 +138,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         queries_dir=args.queries_dir,
         store=args.store,
         store_path=args.store_path,
+        base_url=args.base_url,
+        proxies=args.proxies,
     )
 
 
