@@ -263,7 +263,9 @@ def test_named_graphs(server) -> None:
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     rows = _get(server, query=query).json()["results"]["bindings"]
     counts = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
-    assert set(counts) == {GRAPH + n for n in ("asserted", "inferred", "shapes", "reference")}
+    assert set(counts) == {
+        GRAPH + n for n in ("asserted", "inferred", "shapes", "reference", "verification")
+    }
     assert counts[GRAPH + "asserted"] == len(load_graph())
     only = _get(server, query=query, **{"named-graph-uri": GRAPH + "shapes"}).json()
     assert [r["g"]["value"] for r in only["results"]["bindings"]] == [GRAPH + "shapes"]

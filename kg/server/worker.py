@@ -226,6 +226,11 @@ class WorkerState:
     def _sparql(self, job: SparqlJob) -> Reply:
         parsed = self.parsed(job.text)
         prepared = parsed.query
+        try:  # a text with a #+ header runs as its saved query does
+            bindings, needs_inferred = execution.text_bindings(job.text)
+        except KgError as exc:
+            raise Refused(400, "bad-parameter", str(exc)) from exc
+        inferred = job.inferred or needs_inferred
         if parsed.service:
             raise Refused(403, "service", "SERVICE is refused: this endpoint never fetches")
         from_defaults = check_graph_iris(parsed.from_iris, "FROM")
@@ -240,17 +245,23 @@ class WorkerState:
             if self.store is not None:  # the default dataset: the store's graphs
                 store = self.store
                 return self._run(
-                    lambda: store.query(parsed.text, inferred=job.inferred).result,
+                    lambda: store.query(parsed.text, bindings, inferred=inferred).result,
                     job.accept,
                     job.format,
                     job.max_rows,
                 )
             defaults, named = ("asserted",), tuple(GRAPH_IRIS)
-        if job.inferred and "inferred" not in defaults:
+        if inferred and "inferred" not in defaults:
             defaults = (*defaults, "inferred")
         prepared.algebra["datasetClause"] = None  # the dataset is ours: nothing is loaded
         dataset = self.dataset(defaults, named)
-        return self._run(lambda: dataset.query(prepared), job.accept, job.format, job.max_rows)
+        variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
+        return self._run(
+            lambda: dataset.query(prepared, initBindings=variables),  # type: ignore[arg-type]
+            job.accept,
+            job.format,
+            job.max_rows,
+        )
 
     def _saved(self, job: SavedJob) -> Reply:
         try:
