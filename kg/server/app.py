@@ -150,6 +150,7 @@ async def sparql_endpoint(request: Request) -> Response:
             accept=request.headers.get("accept"),
             format=values.get("format"),
             max_rows=config.max_rows,
+            max_bytes=config.max_bytes,
         )
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
@@ -237,6 +238,7 @@ async def run_saved(request: Request) -> Response:
         accept=request.headers.get("accept"),
         format=request.query_params.get("format"),
         max_rows=state.config.max_rows,
+        max_bytes=state.config.max_bytes,
     )
 
     async def produce() -> Response:
@@ -268,6 +270,7 @@ async def health(request: Request) -> Response:
         "limits": {
             "timeout_s": state.config.timeout,
             "max_rows": state.config.max_rows,
+            "max_bytes": state.config.max_bytes,
             "max_body": state.config.max_body,
             "max_query_length": state.config.max_query_length,
             "max_depth": state.config.max_depth,

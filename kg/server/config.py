@@ -21,6 +21,7 @@ ENVIRONMENT: dict[str, str] = {
     "port": "KG_PORT",
     "timeout": "KG_TIMEOUT",
     "max_rows": "KG_MAX_ROWS",
+    "max_bytes": "KG_MAX_BYTES",
     "workers": "KG_WORKERS",
     "memory_mb": "KG_MEMORY_MB",
     "max_body": "KG_MAX_BODY",
@@ -42,7 +43,8 @@ class ServerConfig:
     """Settings of ``kg serve`` and of :func:`kg.server.create_app`.
 
     ``timeout`` is the wall-clock limit of one query in seconds; ``max_rows`` the most
-    solutions (or triples) a result carries before it is truncated; ``workers`` the number
+    solutions (or triples) a result carries before it is truncated, ``max_bytes`` the most
+    bytes (the answer then carries the most leading rows that fit); ``workers`` the number
     of query processes; ``memory_mb`` the address-space limit of each (0: none);
     ``max_body`` the largest request body in bytes; ``max_query_length`` the longest query
     text in characters; ``max_depth`` the deepest nesting of brackets a query may have;
@@ -58,6 +60,7 @@ class ServerConfig:
     port: int = 8000
     timeout: float = 10.0
     max_rows: int = 10_000
+    max_bytes: int = 16_777_216
     workers: int = 2
     memory_mb: int = 1024
     max_body: int = 100_000
@@ -74,7 +77,14 @@ class ServerConfig:
     def __post_init__(self) -> None:
         if self.timeout <= 0:
             raise UsageError("the time limit must be positive")
-        for name in ("max_rows", "workers", "max_body", "max_query_length", "max_depth"):
+        for name in (
+            "max_rows",
+            "max_bytes",
+            "workers",
+            "max_body",
+            "max_query_length",
+            "max_depth",
+        ):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name.replace('_', '-')} must be at least 1")
         if not 0 <= self.port <= 65535:

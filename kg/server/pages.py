@@ -738,7 +738,13 @@ async def _run_query(state: KgState, text: str, inferred: bool) -> Outcome:
         return Outcome(
             400, error=f"the query nests brackets {depth} deep; the limit is {config.max_depth}"
         )
-    job = SparqlJob(text=text, inferred=inferred, accept=RESULTS_ACCEPT, max_rows=config.max_rows)
+    job = SparqlJob(
+        text=text,
+        inferred=inferred,
+        accept=RESULTS_ACCEPT,
+        max_rows=config.max_rows,
+        max_bytes=config.max_bytes,
+    )
     reply = await state.pool.run(job)
     if reply.kind is not None:
         return Outcome(reply.status, error=reply.message or reply.kind)

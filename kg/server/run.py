@@ -90,6 +90,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {defaults['max_rows'].default})" + env("max_rows"),
     )
     parser.add_argument(
+        "--max-bytes",
+        type=int,
+        help=f"most bytes in an answer; it then carries the most leading rows that fit "
+        f"(default {defaults['max_bytes'].default})" + env("max_bytes"),
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         help=f"query worker processes (default {defaults['workers'].default})" + env("workers"),
@@ -133,6 +139,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         port=args.port,
         timeout=args.timeout,
         max_rows=args.max_rows,
+        max_bytes=args.max_bytes,
         workers=args.workers,
         memory_mb=args.memory_mb,
         queries_dir=args.queries_dir,
