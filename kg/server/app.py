@@ -42,6 +42,7 @@ from kg.server.responses import (
     state_of,
 )
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
+from kg.server.spool import remove_spool, spool_folder
 from kg.server.worker import SavedJob, SparqlJob
 
 __all__ = ["create_app"]
@@ -360,6 +361,8 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     pool = WorkerPool(config.sources, config.workers, config.timeout, config.memory_mb, store_path)
     state = KgState(config, graphs, saved, graph_version(config.sources), pool)
 
+    spool_folder().mkdir(exist_ok=True)  # where workers leave large answers
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await pool.start()
@@ -367,6 +370,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
             yield
         finally:
             await pool.close()
+            remove_spool()
 
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),

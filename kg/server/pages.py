@@ -57,6 +57,7 @@ from kg.server.rdfhtml import (
 )
 from kg.server.responses import KgState, cached, error_response, parse_flag
 from kg.server.safety import Refused, nesting_depth
+from kg.server.spool import read_spooled
 from kg.server.templating import render, static_route
 
 __all__ = ["PageData", "routes"]
@@ -748,7 +749,8 @@ async def _run_query(state: KgState, text: str, inferred: bool) -> Outcome:
     reply = await state.pool.run(job)
     if reply.kind is not None:
         return Outcome(reply.status, error=reply.message or reply.kind)
-    body = reply.body.decode("utf-8", errors="replace")
+    data = reply.body if reply.path is None else read_spooled(reply.path)
+    body = data.decode("utf-8", errors="replace")
     if reply.media_type.startswith("application/sparql-results+json"):
         return Outcome(200, results=json.loads(body), truncated=reply.truncated)
     return Outcome(200, text=body, truncated=reply.truncated)

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from kg.queries.metadata import SavedQuery
 from kg.server.config import ServerConfig
@@ -20,6 +20,7 @@ from kg.server.graphs import HeldGraphs
 from kg.server.negotiation import parse_accept
 from kg.server.pool import WorkerPool
 from kg.server.safety import Refused
+from kg.server.spool import open_spooled, stream
 from kg.server.worker import Reply
 
 __all__ = [
@@ -140,9 +141,10 @@ async def cached(
     response = await produce()
     if response.status_code == 200:
         response.headers.update(_cache_headers(state, etag))
-        body = bytes(response.body)
+        streamed = isinstance(response, StreamingResponse)  # large: never kept
+        body = b"" if streamed else bytes(response.body)
         limit = state.config.cache_entries
-        if limit and len(body) <= 1_000_000:
+        if limit and not streamed:
             extra = {k: v for k, v in response.headers.items() if k.lower().startswith("x-kg-")}
             extra = {k.title().replace("X-Kg-", "X-KG-"): v for k, v in extra.items()}
             media = response.media_type or response.headers.get("content-type", "")
@@ -162,6 +164,13 @@ def reply_response(request: Request, reply: Reply) -> Response:
     if reply.truncated:
         headers[TRUNCATED_HEADER] = "true"
         request.state.truncated = True
+    if reply.path is not None:  # a large answer, streamed from its file
+        return StreamingResponse(
+            stream(open_spooled(reply.path)),
+            reply.status,
+            headers=headers,
+            media_type=reply.media_type,
+        )
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
 

@@ -18,7 +18,7 @@ import resource
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -46,6 +46,7 @@ from kg.server.formats import ask_document, graph_document, longest_fitting, sel
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
 from kg.server.safety import Refused, check_graph_iris, dataset_clause, normalised_query
+from kg.server.spool import spool
 
 if TYPE_CHECKING:
     from kg.stores.oxigraph import OxigraphStore
@@ -103,6 +104,8 @@ class Reply:
     kind: str | None = None
     message: str | None = None
     query_type: str | None = None
+    path: str | None = None
+    """Where the document is, when it went through a file (:mod:`kg.server.spool`)."""
 
     @classmethod
     def error(cls, status: int, kind: str, message: str) -> Reply:
@@ -491,4 +494,5 @@ def worker_main(
         except Exception as exc:  # a bug must not cost the worker: report it
             log.exception("query worker error")
             reply = Reply.error(500, "internal", f"internal error: {type(exc).__name__}: {exc}")
-        conn.send(reply)
+        path = spool(reply.body)
+        conn.send(reply if path is None else replace(reply, body=b"", path=path))
