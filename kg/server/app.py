@@ -361,10 +361,9 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     pool = WorkerPool(config.sources, config.workers, config.timeout, config.memory_mb, store_path)
     state = KgState(config, graphs, saved, graph_version(config.sources), pool)
 
-    spool_folder().mkdir(exist_ok=True)  # where workers leave large answers
-
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        spool_folder().mkdir(exist_ok=True)  # where workers leave large answers
         await pool.start()
         try:
             yield

@@ -39,15 +39,19 @@ def raw_size(terms: Sequence[Any]) -> int:
 
 
 def longest_fitting(
-    items: Sequence[Item], write: Callable[[Sequence[Item], bool], bytes], max_bytes: int
+    items: Sequence[Item],
+    write: Callable[[Sequence[Item], bool], bytes],
+    max_bytes: int,
+    size: Callable[[Item], int] = raw_size,  # type: ignore[assignment]
 ) -> tuple[bytes, int]:
     """The document ``write(items[:n], cut)`` of the most leading items whose document has at
-    most ``max_bytes`` bytes (``cut``: fewer than all), and ``n``. Items whose values alone
-    pass the limit are never written; the others are written once when they fit, else the
-    longest prefix that fits is searched by halving."""
+    most ``max_bytes`` bytes (``cut``: fewer than all), and ``n``. ``size`` is a lower bound
+    on an item's bytes in the document: items past ``max_bytes`` by it are never written;
+    the others are written once when they fit, else the longest prefix that fits is found
+    by halving."""
     total = count = 0
     for item in items:
-        total += raw_size(item)  # type: ignore[arg-type]
+        total += size(item)
         if total > max_bytes:
             break
         count += 1
