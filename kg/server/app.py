@@ -37,10 +37,12 @@ from kg.server.responses import (
     cached,
     error_response,
     parse_flag,
+    public_base,
     reply_response,
     state_of,
 )
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
+from kg.server.spool import remove_spool, spool_folder
 from kg.server.worker import SavedJob, SparqlJob
 
 __all__ = ["create_app"]
@@ -119,7 +121,10 @@ async def sparql_endpoint(request: Request) -> Response:
                 raise Refused(400, "no-query", "the request has no query parameter")
             if browser:
                 return await cached(request, lambda: workbench.workbench_page(request))
-            return await cached(request, lambda: _service_description(request))
+            base, varies = public_base(request)
+            return await cached(
+                request, lambda: _service_description(request, base + "/sparql"), varies=varies
+            )
         text = texts[0]
         request.state.query_hash = hashlib.sha256(text.encode()).hexdigest()[:16]
         if len(text) > config.max_query_length:
@@ -154,6 +159,7 @@ async def sparql_endpoint(request: Request) -> Response:
             accept=request.headers.get("accept"),
             format=values.get("format"),
             max_rows=config.max_rows,
+            max_bytes=config.max_bytes,
         )
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
@@ -164,7 +170,7 @@ async def sparql_endpoint(request: Request) -> Response:
     return await cached(request, produce)
 
 
-async def _service_description(request: Request) -> Response:
+async def _service_description(request: Request, endpoint: str) -> Response:
     state = state_of(request)
     try:
         offer = choose(
@@ -174,7 +180,6 @@ async def _service_description(request: Request) -> Response:
         return error_response(request, 400, "unknown-format", str(exc))
     if offer is None:
         return _not_acceptable(request, RDF_OFFERS)
-    endpoint = str(request.url.replace(query=""))
     graph = service_description(endpoint, state.graphs)
     body = serialize(graph, _RDF_KEYS[offer.key])
     return Response(body, media_type=offer.media_type)
@@ -249,6 +254,7 @@ async def run_saved(request: Request) -> Response:
         accept=request.headers.get("accept"),
         format=request.query_params.get("format"),
         max_rows=state.config.max_rows,
+        max_bytes=state.config.max_bytes,
     )
 
     async def produce() -> Response:
@@ -291,6 +297,7 @@ async def health(request: Request) -> Response:
         "limits": {
             "timeout_s": state.config.timeout,
             "max_rows": state.config.max_rows,
+            "max_bytes": state.config.max_bytes,
             "max_body": state.config.max_body,
             "max_query_length": state.config.max_query_length,
             "max_depth": state.config.max_depth,
@@ -382,11 +389,13 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        spool_folder().mkdir(exist_ok=True)  # where workers leave large answers
         await pool.start()
         try:
             yield
         finally:
             await pool.close()
+            remove_spool()
 
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),

@@ -29,6 +29,7 @@ from kg.server.negotiation import parse_accept
 from kg.server.rdfhtml import curie, local_path
 from kg.server.responses import KgState, state_of
 from kg.server.safety import Refused
+from kg.server.spool import read_spooled
 from kg.server.templating import render
 from kg.server.worker import Reply, SavedJob, SparqlJob
 
@@ -164,7 +165,8 @@ def answer_of(
 
     answer = Answer(truncated=reply.truncated)
     answer.downloads = [(name, link(format=key)) for key, name in DOWNLOADS]
-    body = reply.body.decode("utf-8", errors="replace")
+    data = reply.body if reply.path is None else read_spooled(reply.path)
+    body = data.decode("utf-8", errors="replace")
     if not reply.media_type.startswith("application/sparql-results+json"):
         answer.text = body
         answer.downloads = []
@@ -274,7 +276,11 @@ async def _run_text(
     except Refused as exc:
         return Answer(exc.status, error=exc.message)
     job = SparqlJob(
-        text=text, inferred=inferred, accept=RESULTS_ACCEPT, max_rows=state.config.max_rows
+        text=text,
+        inferred=inferred,
+        accept=RESULTS_ACCEPT,
+        max_rows=state.config.max_rows,
+        max_bytes=state.config.max_bytes,
     )
     reply = await state.pool.run(job)
     params = [("query", text), *([("inferred", "true")] if inferred else [])]
@@ -411,6 +417,7 @@ async def saved_query_page(
                 inferred=inferred,
                 accept=RESULTS_ACCEPT,
                 max_rows=state.config.max_rows,
+                max_bytes=state.config.max_bytes,
             )
             reply = await state.pool.run(job)
             extra = [("inferred", "true")] if inferred else []
