@@ -224,6 +224,21 @@ def test_every_fact_bearing_node_has_an_assessment(layer: Graph) -> None:
         pytest.xfail(f"{len(missing)} fact nodes have no rows yet in the table (first: {names})")
 
 
+def test_the_layer_conforms_to_the_shapes(layer: Graph) -> None:
+    """The project's shapes (those of the claim reviews among them) on the article graph and
+    the layer together, with the ontology mixed in as the project validates."""
+    data = load_graph(paths=default_sources(ROOT).data) + layer
+    conforms, _report, text = pyshacl.validate(
+        data,
+        shacl_graph=Graph().parse(ROOT / "shapes" / "kazkgz-shapes.ttl"),
+        ont_graph=Graph().parse(ROOT / "ontology" / "kazkgz.ttl"),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    assert conforms, text
+
+
 def test_kambarata_parties_are_disputed(layer: Graph) -> None:
     """The article names Kazakhstan, Kyrgyzstan and Russia (哈、吉、俄); the sources name
     Uzbekistan instead of Russia."""

@@ -270,7 +270,9 @@ def verification_graph(table: Path = TABLE, data: Path = DATA) -> Graph:
             graph.add((review, PROV.wasDerivedFrom, source))
             graph.add((source, RDF.type, PROV.Entity))
             graph.add((source, RDF.type, SCHEMA.CreativeWork))
-            graph.add((source, RDFS.label, Literal(row.title or row.publisher)))
+            # the publisher's name (written in English in the table); a title keeps no
+            # language tag, as the table does not say its language
+            graph.add((source, RDFS.label, Literal(row.publisher or row.url, lang="en")))
             if row.publisher:
                 graph.add((source, SCHEMA.publisher, Literal(row.publisher)))
             if row.title:
