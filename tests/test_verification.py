@@ -105,7 +105,10 @@ BAD_ROWS = [
     pytest.param(_row(url="open.kg/page"), 2, "url", "not an http", id="url-no-scheme"),
     pytest.param(_row(publisher=""), 2, "publisher", "needs it", id="sourced-without-publisher"),
     pytest.param(
-        _row(status="contradicted", source_value=""), 2, "source_value", "needs it", id="no-value"
+        _row(status="contradicted", article_value=""), 2, "source_value", "no row", id="no-value"
+    ),
+    pytest.param(
+        _row(status="more-precise", property=""), 2, "source_value", "no row", id="no-property"
     ),
     pytest.param(
         _row(status="unverified", url="https://a.example/"), 2, "url", "no source", id="unv-url"
