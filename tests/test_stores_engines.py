@@ -6,8 +6,8 @@ How each engine is driven, as a user would:
   the queries run through the library (kg.stores.OxigraphStore).
 - Jena TDB2: ``tdb2.tdbloader --loc DIR`` loads the Turtle into the default graph of two
   databases (asserted; asserted + inferred), and the verification layer into its named graph;
-  the queries run in one JVM (tests/stores/JenaBatch.java: ARQ on TDB2, as ``tdb2.tdbquery`` does; one query is also run
-  by ``tdb2.tdbquery`` itself and must agree).
+  the queries run in one JVM (tests/stores/JenaBatch.java: ARQ on TDB2, as ``tdb2.tdbquery``
+  does; one query is also run by ``tdb2.tdbquery`` itself and must agree).
 - Virtuoso: ``kg push --endpoint`` over its Graph Store endpoint with Digest authentication,
   then ``kg query NAME --endpoint URL`` in a subprocess, over HTTP.
 - Comunica: the query engine of comunica-sparql-file on the Turtle files (and a TriG file of
