@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # imported on first use: `kg query` never loads pyshacl or ow
         counts,
         loading,
         provenance,
+        search,
         serialization,
         validation,
         verification,
@@ -42,13 +43,14 @@ if TYPE_CHECKING:  # imported on first use: `kg query` never loads pyshacl or ow
 else:  # stand-ins that import each module on first attribute access
     stores = lazy_module("kg.stores")
     namespaces = lazy_module("kg.core.namespaces")
-    cache, counts, loading, provenance, serialization, validation, verification = (
+    cache, counts, loading, provenance, search, serialization, validation, verification = (
         lazy_module(f"kg.graph.{name}")
         for name in (
             "cache",
             "counts",
             "loading",
             "provenance",
+            "search",
             "serialization",
             "validation",
             "verification",
@@ -258,26 +260,30 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _query_text(arg: str) -> str:
+def _query_text(arg: str) -> tuple[str, str | None]:
+    """The query's text, and the file it was read from (None: the argument or stdin)."""
     if arg == "-":
-        return sys.stdin.read()
+        return sys.stdin.read(), None
     candidate = Path(arg)
     if len(arg) < 4096 and "\n" not in arg and candidate.suffix in (".rq", ".sparql"):
         try:
-            return candidate.read_text(encoding="utf-8")
+            return candidate.read_text(encoding="utf-8"), arg
         except OSError as exc:
             raise UsageError(f"cannot read {arg}: {exc.strerror or exc}") from exc
-    return arg
+    return arg, None
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    text = _query_text(args.query)
+    text, source = _query_text(args.query)
+    params = _params(args.param)
     _answer(
         args,
         text,
         [*default_sources().graph_files(), *default_sources().verification],
-        {"command": "sparql", "query": text},
-        lambda: queries.sparql(text, inferred=args.inferred, store=_store(args)),
+        {"command": "sparql", "query": text, "params": params},
+        lambda: queries.sparql(
+            text, inferred=args.inferred, store=_store(args), params=params, source=source
+        ),
     )
     return EXIT_OK
 
@@ -409,6 +415,32 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    hits = search.search(args.text, limit=args.limit)
+    if args.format == "json":
+        data = [
+            {
+                "iri": str(hit.node),
+                "labels": dict(hit.labels),
+                "match": hit.match,
+                "matched": {"value": str(hit.matched), "lang": hit.matched.language},
+                "property": namespaces.compact(str(hit.property)),
+                "types": [namespaces.compact(str(t)) for t in hit.types],
+            }
+            for hit in hits
+        ]
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        _out(f"nothing matches {args.text!r}")
+        return EXIT_OK
+    for hit in hits:
+        types = ", ".join(namespaces.compact(str(t)) for t in hit.types)
+        names = " / ".join(text for _, text in hit.labels)
+        _out(f"{hit.match:<9}  {namespaces.compact(str(hit.node))}  {names}  [{types}]")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.server import run
 
@@ -479,22 +511,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("query", cmd_query, "run a saved query by name")
     p.add_argument("name", metavar="NAME", help="the saved query's name (see: kg queries)")
-    p.add_argument(
-        "-p",
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a parameter value (repeatable); IRIs may be CURIEs such as kk:kazakhstan",
-    )
+    _param_option(p)
     _query_options(p)
 
     p = command("sparql", cmd_sparql, "run an ad hoc SPARQL query")
     p.add_argument(
         "query",
         metavar="QUERY|FILE|-",
-        help="the query text, a .rq/.sparql file, or - to read it from standard input",
+        help="the query text, a .rq/.sparql file, or - to read it from standard input; a "
+        "text with a #+ header runs as that saved query does (its defaults and parameters)",
     )
+    _param_option(p)
     _query_options(p)
 
     p = command("export", cmd_export, "serialise the asserted graph")
@@ -551,6 +578,20 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"
     )
 
+    p = command(
+        "search", cmd_search, "find entities and terms by name (Chinese, English, Russian, Kazakh)"
+    )
+    p.add_argument("text", metavar="TEXT", help="a name or part of one, e.g. 托卡耶夫 or Tokayev")
+    p.add_argument(
+        "--limit", type=int, default=20, help="show at most this many hits (default: 20)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="output format (default: table)",
+    )
+
     p = command("serve", cmd_serve, "serve SPARQL, the saved queries and Linked Data over HTTP")
     _serve_options(p)
     parser.set_defaults(commands=list(sub.choices))
@@ -600,6 +641,17 @@ def _reasoner_option(p: argparse.ArgumentParser) -> None:
         choices=ENGINES,
         help="fast: owlrl on the schema, reasonable on everything (the default when reasonable "
         "is installed); owlrl: owlrl alone, the reference (default: $KG_REASONER if set)",
+    )
+
+
+def _param_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value (repeatable); IRIs may be CURIEs such as kk:kazakhstan",
     )
 
 

@@ -93,7 +93,8 @@ class UnknownParameterError(KgError):
         self.query = query
         self.known = tuple(known)
         hint = f"; it takes: {', '.join(self.known)}" if self.known else "; it takes none"
-        super().__init__(f"query {query!r} has no parameter {name!r}{hint}")
+        what = f"query {query!r}" if query else "the query"
+        super().__init__(f"{what} has no parameter {name!r}{hint}")
 
 
 class ParameterTypeError(KgError):
@@ -114,10 +115,12 @@ class MissingParameterError(ParameterTypeError):
     def __init__(self, query: str, names: Iterable[str]) -> None:
         self.query = query
         self.names = tuple(names)
-        KgError.__init__(
-            self,
-            f"saved query {query!r} needs a value for {' or '.join(map(repr, self.names))}",
-        )
+        wanted = " or ".join(map(repr, self.names))
+        if query:
+            message = f"saved query {query!r} needs a value for {wanted}"
+        else:  # an ad hoc text with a #+ header
+            message = f"the query needs a value for {wanted} (its #+ header gives no default)"
+        KgError.__init__(self, message)
         self.name = self.names[0]
         self.expected = "a value"
         self.value = None

@@ -261,6 +261,7 @@ async def health(request: Request) -> Response:
         "saved_queries": len(state.saved),
         "workers": {"configured": pool.size, "alive": pool.ready, "idle": pool.idle},
         "workers_replaced": pool.replaced,
+        "workers_network": pool.network,
         "limits": {
             "timeout_s": state.config.timeout,
             "max_rows": state.config.max_rows,

@@ -3,7 +3,9 @@ time (an ad hoc SPARQL query or a saved query) and sends back the finished docum
 
 The parent kills a worker that overruns its time limit and starts another, so nothing a
 query does (a runaway regular expression, a cartesian product, a huge string) can hold the
-server. Each worker may also run under an address-space limit (``RLIMIT_AS``)."""
+server. Each worker may also run under an address-space limit (``RLIMIT_AS``), and on Linux
+runs in a network namespace of its own, where no connection can be opened
+(:func:`isolate_network`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ import gc
 import logging
 import os
 import resource
+import socket
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -41,12 +45,21 @@ from kg.queries.metadata import SavedQuery, uses_service
 from kg.server.formats import ask_document, graph_document, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
-from kg.server.safety import Refused, check_graph_iris, dataset_clause
+from kg.server.safety import Refused, check_graph_iris, dataset_clause, normalised_query
 
 if TYPE_CHECKING:
     from kg.stores.oxigraph import OxigraphStore
 
-__all__ = ["Reply", "SavedJob", "SparqlJob", "WorkerState", "worker_main"]
+__all__ = [
+    "PROBE_VARIABLE",
+    "Reply",
+    "SavedJob",
+    "SparqlJob",
+    "WorkerState",
+    "isolate_network",
+    "probe_network",
+    "worker_main",
+]
 
 log = logging.getLogger("kg.server.worker")
 
@@ -162,14 +175,16 @@ class WorkerState:
         return query
 
     def parsed(self, text: str) -> _Parsed:
-        """``text`` parsed and its SERVICE and dataset clauses read; kept for the last
-        :data:`PARSED_ENTRIES` texts of at most :data:`PARSED_MAX_LENGTH` characters (a
-        refused text is parsed each time)."""
+        """``text`` normalised (:func:`normalised_query`: the text every engine runs), parsed
+        and its SERVICE and dataset clauses read; kept for the last :data:`PARSED_ENTRIES`
+        texts of at most :data:`PARSED_MAX_LENGTH` characters (a refused text is parsed each
+        time)."""
         found = self._parsed.get(text)
         if found is None:
-            prepared = self._prepare(text)
+            normal = normalised_query(text)
+            prepared = self._prepare(normal)
             algebra = prepared.algebra
-            found = _Parsed(prepared, uses_service(algebra), *dataset_clause(algebra))
+            found = _Parsed(normal, prepared, uses_service(algebra), *dataset_clause(algebra))
             if len(text) <= PARSED_MAX_LENGTH:
                 if len(self._parsed) >= PARSED_ENTRIES:
                     self._parsed.pop(next(iter(self._parsed)))
@@ -211,6 +226,11 @@ class WorkerState:
     def _sparql(self, job: SparqlJob) -> Reply:
         parsed = self.parsed(job.text)
         prepared = parsed.query
+        try:  # a text with a #+ header runs as its saved query does
+            bindings, needs_inferred = execution.text_bindings(job.text)
+        except KgError as exc:
+            raise Refused(400, "bad-parameter", str(exc)) from exc
+        inferred = job.inferred or needs_inferred
         if parsed.service:
             raise Refused(403, "service", "SERVICE is refused: this endpoint never fetches")
         from_defaults = check_graph_iris(parsed.from_iris, "FROM")
@@ -225,17 +245,23 @@ class WorkerState:
             if self.store is not None:  # the default dataset: the store's graphs
                 store = self.store
                 return self._run(
-                    lambda: store.query(job.text, inferred=job.inferred).result,
+                    lambda: store.query(parsed.text, bindings, inferred=inferred).result,
                     job.accept,
                     job.format,
                     job.max_rows,
                 )
             defaults, named = ("asserted",), tuple(GRAPH_IRIS)
-        if job.inferred and "inferred" not in defaults:
+        if inferred and "inferred" not in defaults:
             defaults = (*defaults, "inferred")
         prepared.algebra["datasetClause"] = None  # the dataset is ours: nothing is loaded
         dataset = self.dataset(defaults, named)
-        return self._run(lambda: dataset.query(prepared), job.accept, job.format, job.max_rows)
+        variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
+        return self._run(
+            lambda: dataset.query(prepared, initBindings=variables),  # type: ignore[arg-type]
+            job.accept,
+            job.format,
+            job.max_rows,
+        )
 
     def _saved(self, job: SavedJob) -> Reply:
         try:
@@ -303,8 +329,10 @@ class WorkerState:
 
 @dataclass(frozen=True)
 class _Parsed:
-    """A parsed ad hoc query, with what the checks read from it before it runs."""
+    """An ad hoc query: the normalised text that is checked and run, its parse, and what
+    the checks read from it before it runs."""
 
+    text: str
     query: Query
     service: bool
     from_iris: tuple[str, ...]
@@ -363,11 +391,60 @@ def limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+"""unshare(2) flags: a new network namespace, a new user namespace."""
+
+PROBE_VARIABLE = "KG_NETWORK_PROBE"
+"""An address (``host:port``) each worker tries to connect to once isolated, logging the
+outcome: a way to check a deployment (and the tests') that workers cannot reach it."""
+
+
+def isolate_network() -> str:
+    """Move this process (before it starts any thread) into a network namespace of its own:
+    its only interface is a loopback that is down, so no connection can be opened to any
+    address, whatever a query makes the engine try. As root (or with the capability) a
+    network namespace; otherwise a user namespace holding one, where the kernel allows it.
+    Returns what was done, or (starting with ``not isolated``) why it could not be."""
+    if not sys.platform.startswith("linux"):
+        return "not isolated: network namespaces need Linux"
+    libc = ctypes.CDLL(None, use_errno=True)
+    failures = []
+    for flags, what in (
+        (CLONE_NEWNET, "a network namespace"),
+        (CLONE_NEWUSER | CLONE_NEWNET, "a user and network namespace"),
+    ):
+        if libc.unshare(flags) == 0:
+            return f"isolated: {what} of its own, with no interface up"
+        failures.append(os.strerror(ctypes.get_errno()))
+    return (
+        f"not isolated: unshare failed ({'; '.join(failures)}); run as root or allow "
+        "unprivileged user namespaces to keep query workers off the network"
+    )
+
+
+def probe_network(address: str) -> str:
+    """Try to open a TCP connection to ``address`` (``host:port``): what happened, in words."""
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            return f"connected to {address}"
+    except (OSError, ValueError) as exc:
+        return f"could not connect to {address}: {exc}"
+
+
 def worker_main(
     conn: Connection, sources: Sources, memory_mb: int, store_path: Path | None = None
 ) -> None:
-    """The worker process: load (and open the Oxigraph store in ``store_path`` read-only, if
-    given), say ready, then answer jobs until the pipe closes."""
+    """The worker process: leave the network (:func:`isolate_network`), load (and open the
+    Oxigraph store in ``store_path`` read-only, if given), say ready (with the network's
+    state), then answer jobs until the pipe closes."""
+    network = isolate_network()
+    if network.startswith("not"):
+        log.warning("query worker %s: %s", os.getpid(), network)
+    probe = os.environ.get(PROBE_VARIABLE)
+    if probe:
+        log.warning("query worker %s: network probe: %s", os.getpid(), probe_network(probe))
     limit_malloc_arenas()
     try:
         state = WorkerState.load(sources)
@@ -380,7 +457,7 @@ def worker_main(
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     freeze_loaded()
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", os.getpid(), network))
     while True:
         try:
             job = conn.recv()
