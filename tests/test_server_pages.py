@@ -129,6 +129,24 @@ def test_entity_page_shows_labels_links_and_the_sentence(server) -> None:
     assert '<span class="label" lang="en">Kazakhstan</span>' in section(html, "asserted")
 
 
+def test_entity_page_shows_the_dispute_beside_the_quote(server) -> None:
+    """The article gives 1992-10-15 (its quote stays); utrk.kg gives 1992-08-27."""
+    html = get(server, "/id/establishment-of-diplomatic-relations", BROWSER_ACCEPT).text
+    assert html.index('<section id="article">') < html.index('<section id="verification">')
+    shown = section(html, "verification")
+    assert "<strong>contradicted</strong>" in shown
+    assert '<span lang="zh">有出入</span>' in shown
+    assert "1992-10-15" in shown
+    assert "1992-08-27" in shown
+    assert 'href="https://utrk.kg/ru/news/s/53955"' in shown
+    kambarata = section(
+        get(server, "/id/kambarata-1-agreement", BROWSER_ACCEPT).text, "verification"
+    )
+    assert 'href="/id/russia"' in kambarata
+    assert "kk:uzbekistan" in kambarata
+    assert "trend.az" in kambarata
+
+
 def test_inferred_row_is_apart_from_asserted(server) -> None:
     html = get(server, "/id/incumbency-tokayev-president-of-kazakhstan", BROWSER_ACCEPT).text
     head_of_state = 'href="/ontology#HeadOfStateIncumbency"'

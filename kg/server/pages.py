@@ -22,6 +22,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import SH
+from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -35,6 +36,7 @@ from kg.graph.loading import load_graph
 from kg.graph.provenance import Evidence, source
 from kg.graph.search import Hit, SearchIndex
 from kg.graph.serialization import serialize
+from kg.graph.verification import STATUS_LABELS_ZH, assessments
 from kg.server.charts import Moment, chart_svg, timeline
 from kg.server.graphs import GRAPH_IRIS
 from kg.server.negotiation import HTML, RDF_OFFERS, Offer, UnknownFormat, choose
@@ -49,6 +51,7 @@ from kg.server.rdfhtml import (
     labels,
     local_path,
     property_rows,
+    term_view,
     title_labels,
 )
 from kg.server.responses import KgState, cached, error_response, parse_flag
@@ -293,6 +296,58 @@ def _quotes(node: URIRef, data: PageData, base: str) -> list[Quote] | None:
     return quotes
 
 
+@dataclass(frozen=True)
+class FindingView:
+    """One source's reading of a fact as the entity page shows it."""
+
+    property: TermView | None
+    article_value: TermView | None
+    source_value: TermView | None
+    body: str | None
+    publisher: str | None
+    title: str | None
+    url: str | None
+    published: str | None
+    found_via: str | None
+
+
+@dataclass(frozen=True)
+class VerificationView:
+    """What independent sources say of a node: its status (English and Chinese) and the
+    findings, from the verification layer the server holds."""
+
+    status: str
+    status_zh: str
+    findings: tuple[FindingView, ...]
+
+
+def _verification(node: URIRef, data: PageData, base: str) -> VerificationView | None:
+    """The verification layer's assessment of ``node``, None where it has none."""
+    found = assessments(data.state.graphs.verification, [node]).get(node)
+    if found is None:
+        return None
+    graph = data.combined
+
+    def view(term: Node | None) -> TermView | None:
+        return None if term is None else term_view(term, graph, base)
+
+    findings = tuple(
+        FindingView(
+            property=view(f.property),
+            article_value=view(f.article_value),
+            source_value=view(f.source_value),
+            body=f.body,
+            publisher=f.source.publisher if f.source else None,
+            title=f.source.title if f.source else None,
+            url=f.source.url if f.source else None,
+            published=f.source.published if f.source else None,
+            found_via=f.found_via,
+        )
+        for f in found.findings
+    )
+    return VerificationView(found.status, STATUS_LABELS_ZH[found.status], findings)
+
+
 def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool = True) -> str:
     """The HTML page of one node: labels, types, the asserted and the inferred statements
     apart, incoming links, the article's words behind it, and the reference layer."""
@@ -330,6 +385,7 @@ def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool 
         incoming=incoming_rows(incoming, labels_graph, base),
         in_asserted=in_asserted,
         evidence=_quotes(node, data, base) if in_asserted else [],
+        verification=_verification(node, data, base),
         reference_out=property_rows(graphs.reference.predicate_objects(node), labels_graph, base),
         reference_in=incoming_rows(reference_in, labels_graph, base),
     )
