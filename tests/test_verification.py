@@ -363,3 +363,16 @@ def test_disputed_facts_give_both_versions_and_the_source() -> None:
         (date(1992, 10, 15), date(1992, 8, 27))
     ]
     assert all(r["publisher"] for r in rows)
+
+
+def test_kg_stats_counts_the_layer() -> None:
+    done = run_kg("stats", "--verification", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["facts"] == 111
+    assert sum(data["by_status"].values()) == data["assessed"]
+    assert data["assessed"] + len(data["unassessed"]) == data["facts"]
+    assert data["by_status"]["contradicted"] >= 3  # Kambarata-1, its signing, the 1992 date
+    assert data["findings"] == len(read_table(TABLE))
+    text = run_kg("stats", "--verification").stdout
+    assert f"fact-bearing nodes:   {data['facts']}" in text
