@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import endpoint, readme
+from benchmarks import endpoint, readme, slow_clients
 from benchmarks.generate import generate
 
 __all__ = ["main"]
@@ -532,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
     p.add_argument("--no-endpoint", action="store_true", help="skip the endpoint benchmark")
     endpoint.add_arguments(sub)
+    slow_clients.add_arguments(sub)
     p = sub.add_parser("table", help="print a results file as a Markdown table")
     p.add_argument("results", type=Path, nargs="?", default=RESULTS / "results.json")
     sub.add_parser("readme", help="write benchmarks/README.md from the latest results")
@@ -553,6 +554,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "endpoint":
         endpoint.main(endpoint.settings_from(args), args.out / "results.json", _say)
         _update_readme(args.out / "results.json")
+        return 0
+    if args.command == "slow-clients":
+        slow_clients.main(args, _say)
         return 0
     if args.command == "generate":
         count = generate(args.scale, args.output, seed=args.seed)

@@ -326,6 +326,7 @@ def test_service_description(server) -> None:
         GRAPH + "inferred": entailment + "OWL-RL-RDF",
         GRAPH + "shapes": entailment + "Simple",
         GRAPH + "reference": entailment + "Simple",
+        GRAPH + "verification": entailment + "Simple",
     }
     void_triples = URIRef("http://rdfs.org/ns/void#triples")
     assert int(sd.value(URIRef(GRAPH + "asserted"), void_triples)) == len(load_graph())

@@ -25,7 +25,7 @@ from kg.core.errors import UsageError
 from kg.core.settings import __version__
 from kg.graph.serialization import serialize
 from kg.queries import execution
-from kg.server import openapi, pages
+from kg.server import openapi, pages, workbench
 from kg.server.config import ServerConfig
 from kg.server.describe import service_description
 from kg.server.graphs import graph_version, load_held_graphs
@@ -37,10 +37,12 @@ from kg.server.responses import (
     cached,
     error_response,
     parse_flag,
+    public_base,
     reply_response,
     state_of,
 )
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
+from kg.server.spool import remove_spool, spool_folder
 from kg.server.worker import SavedJob, SparqlJob
 
 __all__ = ["create_app"]
@@ -113,10 +115,16 @@ async def sparql_endpoint(request: Request) -> Response:
         texts = [value for name, value in params if name == "query"]
         if len(texts) > 1:
             raise Refused(400, "two-queries", "the request has more than one query parameter")
+        browser = workbench.wants_html(request)
         if not texts:
             if request.method == "POST":
                 raise Refused(400, "no-query", "the request has no query parameter")
-            return await cached(request, lambda: _service_description(request))
+            if browser:
+                return await cached(request, lambda: workbench.workbench_page(request))
+            base, varies = public_base(request)
+            return await cached(
+                request, lambda: _service_description(request, base + "/sparql"), varies=varies
+            )
         text = texts[0]
         request.state.query_hash = hashlib.sha256(text.encode()).hexdigest()[:16]
         if len(text) > config.max_query_length:
@@ -134,6 +142,11 @@ async def sparql_endpoint(request: Request) -> Response:
                 f"the query nests brackets {depth} deep; the limit is {config.max_depth}",
             )
         values = dict(params)
+        if browser:
+            inferred = parse_flag(values.get("inferred"), "inferred")
+            return await cached(
+                request, lambda: workbench.sparql_results_page(request, text, inferred)
+            )
         defaults = [v for n, v in params if n == "default-graph-uri"]
         named = [v for n, v in params if n == "named-graph-uri"]
         check_graph_iris(defaults, "default-graph-uri")  # refused here, before any work
@@ -146,6 +159,7 @@ async def sparql_endpoint(request: Request) -> Response:
             accept=request.headers.get("accept"),
             format=values.get("format"),
             max_rows=config.max_rows,
+            max_bytes=config.max_bytes,
         )
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
@@ -156,7 +170,7 @@ async def sparql_endpoint(request: Request) -> Response:
     return await cached(request, produce)
 
 
-async def _service_description(request: Request) -> Response:
+async def _service_description(request: Request, endpoint: str) -> Response:
     state = state_of(request)
     try:
         offer = choose(
@@ -166,7 +180,6 @@ async def _service_description(request: Request) -> Response:
         return error_response(request, 400, "unknown-format", str(exc))
     if offer is None:
         return _not_acceptable(request, RDF_OFFERS)
-    endpoint = str(request.url.replace(query=""))
     graph = service_description(endpoint, state.graphs)
     body = serialize(graph, _RDF_KEYS[offer.key])
     return Response(body, media_type=offer.media_type)
@@ -200,6 +213,8 @@ def query_listing(state: KgState) -> list[dict[str, Any]]:
 
 async def list_saved(request: Request) -> Response:
     state = state_of(request)
+    if workbench.wants_html(request):
+        return await cached(request, lambda: workbench.saved_listing_page(request))
 
     async def produce() -> Response:
         return JSONResponse({"queries": query_listing(state)})
@@ -217,7 +232,8 @@ async def run_saved(request: Request) -> Response:
             request, 404, "unknown-query", f"unknown saved query {name!r} (known: {known})"
         )
     pairs = parse_qsl(request.url.query, keep_blank_values=True)
-    reserved = {"format", "inferred"}
+    browser = workbench.wants_html(request)
+    reserved = {"format", "inferred", *(workbench.PAGING if browser else ())}
     params = tuple((k, v) for k, v in pairs if k not in reserved)
     seen = [k for k, _ in params]
     if len(seen) != len(set(seen)):
@@ -227,6 +243,10 @@ async def run_saved(request: Request) -> Response:
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
     request.state.query_hash = hashlib.sha256(saved.text.encode()).hexdigest()[:16]
+    if browser:
+        return await cached(
+            request, lambda: workbench.saved_query_page(request, saved, params, inferred)
+        )
     job = SavedJob(
         name=name,
         params=params,
@@ -234,12 +254,24 @@ async def run_saved(request: Request) -> Response:
         accept=request.headers.get("accept"),
         format=request.query_params.get("format"),
         max_rows=state.config.max_rows,
+        max_bytes=state.config.max_bytes,
     )
 
     async def produce() -> Response:
         return reply_response(request, await state.pool.run(job))
 
     return await cached(request, produce)
+
+
+async def query_page(request: Request) -> Response:
+    """The workbench; ``?query=`` shows that query's answer below it (no JavaScript needed),
+    ``?example=NAME`` opens a saved query."""
+    try:
+        inferred = parse_flag(request.query_params.get("inferred"), "inferred")
+    except Refused as exc:
+        return error_response(request, exc.status, exc.kind, exc.message)
+    text = request.query_params.get("query", "")
+    return await cached(request, lambda: workbench.workbench_page(request, text, inferred))
 
 
 async def openapi_document(request: Request) -> Response:
@@ -265,6 +297,7 @@ async def health(request: Request) -> Response:
         "limits": {
             "timeout_s": state.config.timeout,
             "max_rows": state.config.max_rows,
+            "max_bytes": state.config.max_bytes,
             "max_body": state.config.max_body,
             "max_query_length": state.config.max_query_length,
             "max_depth": state.config.max_depth,
@@ -356,16 +389,20 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        spool_folder().mkdir(exist_ok=True)  # where workers leave large answers
         await pool.start()
         try:
             yield
         finally:
             await pool.close()
+            remove_spool()
 
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route("/queries", list_saved, methods=["GET"]),
         Route("/queries/{name}", run_saved, methods=["GET"]),
+        Route("/query", query_page, methods=["GET"]),
+        Route("/query/terms", workbench.vocabulary, methods=["GET"]),
         Route("/openapi.json", openapi_document, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         *pages.routes(),

@@ -18,7 +18,7 @@ import resource
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -42,10 +42,11 @@ from kg.core.namespaces import PREFIXES
 from kg.core.paths import Sources
 from kg.queries import execution
 from kg.queries.metadata import SavedQuery, uses_service
-from kg.server.formats import ask_document, graph_document, select_document
+from kg.server.formats import ask_document, graph_document, longest_fitting, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
 from kg.server.safety import Refused, check_graph_iris, dataset_clause, normalised_query
+from kg.server.spool import spool
 
 if TYPE_CHECKING:
     from kg.stores.oxigraph import OxigraphStore
@@ -75,6 +76,7 @@ class SparqlJob:
     accept: str | None = None
     format: str | None = None
     max_rows: int = 10_000
+    max_bytes: int = 16_777_216
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class SavedJob:
     accept: str | None = None
     format: str | None = None
     max_rows: int = 10_000
+    max_bytes: int = 16_777_216
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class Reply:
     kind: str | None = None
     message: str | None = None
     query_type: str | None = None
+    path: str | None = None
+    """Where the document is, when it went through a file (:mod:`kg.server.spool`)."""
 
     @classmethod
     def error(cls, status: int, kind: str, message: str) -> Reply:
@@ -249,6 +254,7 @@ class WorkerState:
                     job.accept,
                     job.format,
                     job.max_rows,
+                    job.max_bytes,
                 )
             defaults, named = ("asserted",), tuple(GRAPH_IRIS)
         if inferred and "inferred" not in defaults:
@@ -261,6 +267,7 @@ class WorkerState:
             job.accept,
             job.format,
             job.max_rows,
+            job.max_bytes,
         )
 
     def _saved(self, job: SavedJob) -> Reply:
@@ -283,10 +290,15 @@ class WorkerState:
             variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
             return execution.execute(target, prepared, variables, saved.name).result
 
-        return self._run(execute, job.accept, job.format, job.max_rows)
+        return self._run(execute, job.accept, job.format, job.max_rows, job.max_bytes)
 
     def _run(
-        self, execute: Callable[[], Any], accept: str | None, fmt: str | None, max_rows: int
+        self,
+        execute: Callable[[], Any],
+        accept: str | None,
+        fmt: str | None,
+        max_rows: int,
+        max_bytes: int,
     ) -> Reply:
         try:
             result: Result = execute()
@@ -307,15 +319,20 @@ class WorkerState:
             if kind == "SELECT":
                 names = [str(v) for v in (result.vars or ())]
                 rows = list(islice(iter(result), max_rows + 1))
-                truncated = len(rows) > max_rows
-                rows = rows[:max_rows]
-                body = select_document(offer.key, names, rows, truncated)  # type: ignore[arg-type]
+                over_rows = len(rows) > max_rows
+                key = offer.key
+                body, count = longest_fitting(
+                    rows[:max_rows],
+                    lambda kept, cut: select_document(key, names, kept, cut or over_rows),  # type: ignore[arg-type]
+                    max_bytes,
+                )
+                truncated = over_rows or count < min(len(rows), max_rows)
                 return Reply(
-                    200, body, _typed(offer.media_type), len(rows), truncated, None, None, kind
+                    200, body, _typed(offer.media_type), count, truncated, None, None, kind
                 )
             graph = result.graph
             assert graph is not None  # noqa: S101 - CONSTRUCT and DESCRIBE have one
-            body, count, truncated = graph_document(offer.key, graph, max_rows)
+            body, count, truncated = graph_document(offer.key, graph, max_rows, max_bytes)
             return Reply(200, body, _typed(offer.media_type), count, truncated, None, None, kind)
         except (Refused, UnknownFormat, RecursionError, MemoryError):
             raise
@@ -477,4 +494,5 @@ def worker_main(
         except Exception as exc:  # a bug must not cost the worker: report it
             log.exception("query worker error")
             reply = Reply.error(500, "internal", f"internal error: {type(exc).__name__}: {exc}")
-        conn.send(reply)
+        path = spool(reply.body)
+        conn.send(reply if path is None else replace(reply, body=b"", path=path))
