@@ -104,16 +104,37 @@ def with_named_graphs(default: Graph, named: Mapping[str, Graph]) -> Dataset:
     return dataset
 
 
+#: the datasets built by :func:`query_graph`, by what they were built from (a few at most)
+_DATASETS: dict[tuple[object, ...], Dataset] = {}
+_DATASETS_KEPT = 4
+
+
+def _signature(sources: Sources, inferred: bool) -> tuple[object, ...]:
+    """What a dataset of :func:`query_graph` depends on: each input file's path, size and
+    modification time, and whether the inferred triples are in."""
+    files = (*sources.graph_files(), *sources.verification)
+    stats = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file()]
+    return (inferred, *stats)
+
+
 def query_graph(inferred: bool = False, paths: Sources | None = None) -> Graph:
     """The graph queries run on: the asserted graph, plus the inferred triples if
     ``inferred``, as the default graph of a dataset that also holds the verification layer
-    as its named graph (:data:`~kg.core.settings.VERIFICATION_GRAPH`)."""
-    graph = load_asserted(paths=paths)  # the parsed files, cached while they are unchanged
-    if inferred:
-        graph += load_inferred(paths=paths)
+    as its named graph (:data:`~kg.core.settings.VERIFICATION_GRAPH`). The dataset is built
+    once while its files are unchanged and shared by the queries: do not change it."""
     sources = default_sources() if paths is None else paths
+    key = _signature(sources, inferred)
+    if (held := _DATASETS.get(key)) is not None:
+        return held
+    graph = load_asserted(paths=sources)  # the parsed files, cached while they are unchanged
+    if inferred:
+        graph += load_inferred(paths=sources)
     named = {VERIFICATION_GRAPH: load_graph(paths=sources.verification)}
-    return with_named_graphs(graph, named if sources.verification else {})
+    dataset = with_named_graphs(graph, named if sources.verification else {})
+    if len(_DATASETS) >= _DATASETS_KEPT:
+        _DATASETS.pop(next(iter(_DATASETS)))
+    _DATASETS[key] = dataset
+    return dataset
 
 
 def _check_safe(text: str, source: str | None) -> None:
