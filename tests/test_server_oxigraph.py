@@ -100,8 +100,13 @@ def test_safety_checks_still_apply(server) -> None:
     assert httpx.get(f"{server.url}/sparql", params={"query": service}).status_code == 403
 
 
-def test_named_graphs_are_served_from_memory(server) -> None:
+def test_named_graphs_are_those_of_the_store(server) -> None:
+    """The store loaded by kg push holds the asserted and inferred graphs only: FROM the
+    shapes graph is an empty default graph there (the built dataset holds the shapes)."""
     query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/kazkgz/graph/shapes> WHERE { ?s ?p ?o }"
+    rows = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
+    assert next(iter(rows))[0].toPython() == 0
+    query = query.replace("/shapes>", "/inferred>")
     rows = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
     assert next(iter(rows))[0].toPython() > 0
 
@@ -118,7 +123,9 @@ def test_the_default_dataset_is_the_stores(tmp_path: Path) -> None:
     assert _rows(answer) == {(URIRef(KK + "somewhere"),)}
 
 
-@pytest.mark.parametrize("options", [("--path", "{missing}"), ("--path", "{empty}"), ()])
+@pytest.mark.parametrize(
+    "options", [("--path", "{missing}"), ("--path", "{empty}"), ("--dist", "{missing}")]
+)
 def test_bad_path_is_a_usage_error(tmp_path: Path, options: tuple[str, ...]) -> None:
     (tmp_path / "empty").mkdir()
     folders = {"missing": tmp_path / "missing", "empty": tmp_path / "empty"}
@@ -126,7 +133,7 @@ def test_bad_path_is_a_usage_error(tmp_path: Path, options: tuple[str, ...]) -> 
     argv += [o.format(**folders) for o in options]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2, done.stderr
-    assert "Oxigraph" in done.stderr or "--path" in done.stderr
+    assert "Oxigraph" in done.stderr or "kg build --out" in done.stderr
 
 
 def test_workers_stay_within_a_small_memory_limit_under_load(

@@ -28,6 +28,9 @@ ENVIRONMENT: dict[str, str] = {
     "queries_dir": "KG_QUERIES_DIR",
     "store": "KG_STORE",
     "store_path": "KG_STORE_PATH",
+    "dist": "KG_DIST",
+    "saved_workers": "KG_SAVED_WORKERS",
+    "queue": "KG_QUEUE",
 }
 
 STORES = ("memory", "oxigraph")
@@ -43,9 +46,12 @@ class ServerConfig:
     ``max_body`` the largest request body in bytes; ``max_query_length`` the longest query
     text in characters; ``max_depth`` the deepest nesting of brackets a query may have;
     ``cache_entries`` how many answers to GET requests are kept in memory (0: none);
-    ``store`` where saved queries and queries on the default dataset run: ``memory`` (rdflib)
-    or ``oxigraph`` (the on-disk store in ``store_path``, loaded by
-    ``kg push --store oxigraph``)."""
+    ``store`` the engine every query runs on: ``oxigraph`` (the default: the graphs ``kg
+    build`` wrote into ``dist``/dataset.nq, loaded into memory at start, or the on-disk store
+    in ``store_path`` loaded by ``kg push --store oxigraph``) or ``memory`` (rdflib, reading
+    the sources); ``saved_workers`` the workers that run saved queries only, so that ad hoc
+    queries never starve them; ``queue`` the most jobs that wait for a worker in each lane
+    (saved, ad hoc) before the next is refused with 503."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -58,14 +64,17 @@ class ServerConfig:
     max_depth: int = 24
     cache_entries: int = 512
     queries_dir: Path | None = None
-    store: str = "memory"
+    store: str = "oxigraph"
     store_path: Path | None = None
+    dist: Path = Path("dist")
+    saved_workers: int = 1
+    queue: int = 128
     sources: Sources = field(default_factory=default_sources)
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
             raise UsageError("the time limit must be positive")
-        for name in ("max_rows", "workers", "max_body", "max_query_length", "max_depth"):
+        for name in ("max_rows", "workers", "max_body", "max_query_length", "max_depth", "queue"):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name.replace('_', '-')} must be at least 1")
         if not 0 <= self.port <= 65535:
@@ -76,10 +85,11 @@ class ServerConfig:
             object.__setattr__(self, "sources", replace(self.sources, queries_dir=directory))
         if self.store not in STORES:
             raise UsageError(f"unknown store {self.store!r} (use {' or '.join(STORES)})")
+        if self.saved_workers < 0:
+            raise UsageError("saved-workers must be 0 or more")
         if self.store_path is not None:
             object.__setattr__(self, "store_path", Path(self.store_path))
-        elif self.store == "oxigraph":
-            raise UsageError("--store oxigraph needs --path DIR (the folder of the store)")
+        object.__setattr__(self, "dist", Path(self.dist))
 
     @classmethod
     def from_env(

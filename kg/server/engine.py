@@ -1,0 +1,211 @@
+"""The Oxigraph engine of the query workers: one pyoxigraph store holding the built graphs
+as named graphs (loaded from ``dist/dataset.nq``, or an on-disk store opened read-only),
+which runs each query and writes its answer with its own serialisers: SPARQL JSON, XML,
+CSV and TSV results; Turtle, N-Triples, JSON-LD and RDF/XML graphs. No rdflib term or
+graph is made on the way from the query to the bytes.
+
+The row cap is applied on the engine's own line-based forms (TSV for solutions, N-Triples
+for triples: one line each), which the engine then reads back and writes in the format
+asked for; a truncated answer says so as the rdflib path does (``head.link`` in JSON,
+``<link>`` in XML, a comment in Turtle)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.core.errors import (
+    KgError,
+    ParameterTypeError,
+    UnknownParameterError,
+    UnknownQueryError,
+    UsageError,
+)
+from kg.core.namespaces import PREFIXES
+from kg.core.paths import Sources
+from kg.queries import execution
+from kg.server.formats import TRUNCATED_LINK, ask_document
+from kg.server.graphs import GRAPH_BASE
+from kg.server.jobs import (
+    JobHandler,
+    ParsedQueries,
+    Reply,
+    SavedJob,
+    SavedQueries,
+    SparqlJob,
+    acceptable,
+    chosen_dataset,
+)
+from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, typed
+from kg.server.safety import Refused
+from kg.stores.oxigraph import pyoxigraph_module
+from kg.stores.values import with_values
+
+__all__ = ["EngineState", "graph_names"]
+
+_RESULT_FORMATS = {"json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV"}
+_RDF_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdfxml": "RDF_XML"}
+
+
+def graph_names(iris: list[str]) -> dict[str, str]:
+    """Held graph name → IRI: the last segment of an IRI under the project's graph base,
+    else the IRI itself."""
+    return {iri.removeprefix(GRAPH_BASE): iri for iri in sorted(iris)}
+
+
+@dataclass
+class EngineState(JobHandler):
+    """A worker's Oxigraph store and saved queries; :meth:`handle` answers a job."""
+
+    sources: Sources
+    store: Any
+    graphs: dict[str, str]
+    _saved: SavedQueries = field(init=False)
+    _checks: ParsedQueries = field(default_factory=ParsedQueries)
+
+    @classmethod
+    def load(cls, sources: Sources, dataset: Path | None, store_path: Path | None) -> EngineState:
+        """The built graphs from the N-Quads file ``dataset`` in memory, or the on-disk
+        store in ``store_path`` opened read-only."""
+        ox = pyoxigraph_module()
+        if store_path is not None:
+            store = ox.Store.read_only(str(store_path))
+        else:
+            store = ox.Store()
+            store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
+        iris = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)]
+        return cls(sources, store, graph_names(iris))
+
+    def __post_init__(self) -> None:
+        self._saved = SavedQueries(self.sources)
+
+    def clear(self) -> None:
+        """Forget what can be rebuilt (after a memory error)."""
+        self._checks.clear()
+
+    def _iris(self, names: tuple[str, ...]) -> list[Any]:
+        ox = pyoxigraph_module()
+        return [ox.NamedNode(self.graphs[n]) for n in names if n in self.graphs]
+
+    def _default(self, inferred: bool) -> list[Any]:
+        return self._iris(("asserted", "inferred") if inferred else ("asserted",))
+
+    def sparql_job(self, job: SparqlJob) -> Reply:
+        parsed = self._checks.parsed(job.text)
+        dataset = chosen_dataset(job, parsed, tuple(self.graphs))
+        defaults = dataset.defaults
+        if "inferred" in defaults and "asserted" not in defaults:  # as on the rdflib path
+            defaults = ("asserted", *defaults)
+        default, named = self._iris(defaults), self._iris(dataset.named)
+        return self._run(
+            lambda: self.store.query(
+                job.text, prefixes=PREFIXES, default_graph=default, named_graphs=named
+            ),
+            job.accept,
+            job.format,
+            job.max_rows,
+        )
+
+    def saved_job(self, job: SavedJob) -> Reply:
+        try:
+            saved = self._saved.get(job.name)
+            inferred = job.inferred or saved.inferred
+            text = with_values(saved.text, execution.bind_parameters(saved, dict(job.params)))
+        except UnknownQueryError as exc:
+            return Reply.error(404, "unknown-query", str(exc))
+        except (UnknownParameterError, ParameterTypeError, UsageError) as exc:
+            return Reply.error(400, "bad-parameter", str(exc))
+        except KgError as exc:
+            return Reply.error(500, "saved-query", str(exc))
+        default, named = self._default(inferred), self._iris(tuple(self.graphs))
+        return self._run(
+            lambda: self.store.query(
+                text, prefixes=PREFIXES, default_graph=default, named_graphs=named
+            ),
+            job.accept,
+            job.format,
+            job.max_rows,
+        )
+
+    def _run(
+        self, execute: Callable[[], Any], accept: str | None, fmt: str | None, max_rows: int
+    ) -> Reply:
+        ox = pyoxigraph_module()
+        try:
+            answer = execute()
+            if isinstance(answer, ox.QueryBoolean):
+                kind, offers = "ASK", RESULT_OFFERS
+            elif isinstance(answer, ox.QueryTriples):
+                kind, offers = "CONSTRUCT", RDF_OFFERS
+            else:
+                kind, offers = "SELECT", RESULT_OFFERS
+            offer = acceptable(accept, fmt, kind, offers)
+            media = typed(offer.media_type)
+            if kind == "ASK":
+                return Reply(200, ask_document(offer.key, bool(answer)), media, 1, query_type=kind)
+            if kind == "SELECT":
+                body, rows, cut = solutions_document(answer, offer.key, max_rows)
+            else:
+                body, rows, cut = triples_document(answer, offer.key, max_rows)
+            return Reply(200, body, media, rows, cut, query_type=kind)
+        except (Refused, UnknownFormat, RecursionError, MemoryError):
+            raise
+        except SyntaxError as exc:
+            raise Refused(400, "syntax", f"SPARQL syntax error: {exc}") from exc
+        except Exception as exc:  # the engine's evaluation errors (OSError, ValueError ...)
+            return Reply.error(
+                400, "query-failed", f"the query failed: {type(exc).__name__}: {exc}"
+            )
+
+
+def _cut(lines: bytes, keep: int) -> tuple[bytes, int, bool]:
+    """The first ``keep`` lines of ``lines`` (each ending in a newline), how many lines are
+    kept and whether any was left out."""
+    count = lines.count(b"\n")
+    if count <= keep:
+        return lines, count, False
+    end = -1
+    for _ in range(keep):
+        end = lines.index(b"\n", end + 1)
+    return lines[: end + 1], keep, True
+
+
+def solutions_document(solutions: Any, key: str, max_rows: int) -> tuple[bytes, int, bool]:
+    """SELECT solutions in ``key`` (json, xml, csv, tsv) written by the engine, cut to
+    ``max_rows``: the bytes, the rows written, whether the answer was cut."""
+    ox = pyoxigraph_module()
+    tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+    header_end = tsv.index(b"\n") + 1
+    rows_part, rows, truncated = _cut(tsv[header_end:], max_rows)
+    if key == "tsv":
+        return tsv[:header_end] + rows_part, rows, truncated
+    kept = ox.parse_query_results(tsv[:header_end] + rows_part, format=ox.QueryResultsFormat.TSV)
+    body: bytes = kept.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[key]))
+    if truncated and key == "json":
+        body = body.replace(b"]}", b'],"link":["' + TRUNCATED_LINK.encode() + b'"]}', 1)
+    elif truncated and key == "xml":
+        body = body.replace(
+            b"</head>", b'<link href="' + TRUNCATED_LINK.encode() + b'"/></head>', 1
+        )
+    return body, rows, truncated
+
+
+def triples_document(triples: Any, key: str, max_triples: int) -> tuple[bytes, int, bool]:
+    """CONSTRUCT or DESCRIBE triples in ``key`` (ttl, nt, jsonld, rdfxml) written by the
+    engine, cut to ``max_triples``: the bytes, the triples written, whether it was cut."""
+    ox = pyoxigraph_module()
+    nt, count, truncated = _cut(triples.serialize(format=ox.RdfFormat.N_TRIPLES), max_triples)
+    if key == "nt":
+        return nt, count, truncated
+    parsed = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+    fmt = getattr(ox.RdfFormat, _RDF_FORMATS[key])
+    prefixes = None
+    if key in ("ttl", "rdfxml"):  # the project's prefixes that the answer uses
+        prefixes = {p: iri for p, iri in PREFIXES.items() if iri.encode() in nt}
+    body: bytes = ox.serialize(parsed, format=fmt, prefixes=prefixes)
+    if truncated and key == "ttl":
+        note = f"# truncated: only the first {max_triples} triples of the answer\n"
+        body = note.encode() + body
+    return body, count, truncated
