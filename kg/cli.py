@@ -24,16 +24,24 @@ if TYPE_CHECKING:  # imported on first use: `kg query` never loads pyshacl or ow
     # answers from the cache without loading rdflib
     from kg import stores
     from kg.core import namespaces
-    from kg.graph import cache, counts, loading, provenance, serialization, validation
+    from kg.graph import cache, counts, loading, provenance, search, serialization, validation
     from kg.publishing import build as publish
     from kg.queries import execution as queries
     from kg.queries.results import QueryResult
 else:  # stand-ins that import each module on first attribute access
     stores = lazy_module("kg.stores")
     namespaces = lazy_module("kg.core.namespaces")
-    cache, counts, loading, provenance, serialization, validation = (
+    cache, counts, loading, provenance, search, serialization, validation = (
         lazy_module(f"kg.graph.{name}")
-        for name in ("cache", "counts", "loading", "provenance", "serialization", "validation")
+        for name in (
+            "cache",
+            "counts",
+            "loading",
+            "provenance",
+            "search",
+            "serialization",
+            "validation",
+        )
     )
     publish = lazy_module("kg.publishing.build")
     queries = lazy_module("kg.queries.execution")
@@ -219,26 +227,30 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _query_text(arg: str) -> str:
+def _query_text(arg: str) -> tuple[str, str | None]:
+    """The query's text, and the file it was read from (None: the argument or stdin)."""
     if arg == "-":
-        return sys.stdin.read()
+        return sys.stdin.read(), None
     candidate = Path(arg)
     if len(arg) < 4096 and "\n" not in arg and candidate.suffix in (".rq", ".sparql"):
         try:
-            return candidate.read_text(encoding="utf-8")
+            return candidate.read_text(encoding="utf-8"), arg
         except OSError as exc:
             raise UsageError(f"cannot read {arg}: {exc.strerror or exc}") from exc
-    return arg
+    return arg, None
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    text = _query_text(args.query)
+    text, source = _query_text(args.query)
+    params = _params(args.param)
     _answer(
         args,
         text,
         default_sources().graph_files(),
-        {"command": "sparql", "query": text},
-        lambda: queries.sparql(text, inferred=args.inferred, store=_store(args)),
+        {"command": "sparql", "query": text, "params": params},
+        lambda: queries.sparql(
+            text, inferred=args.inferred, store=_store(args), params=params, source=source
+        ),
     )
     return EXIT_OK
 
@@ -268,7 +280,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"asserted (ontology + article): {report.asserted_triples} triples; "
         f"inferred: {report.inferred_triples} "
         f"({'cached' if report.inferred_from_cache else 'computed'}); "
-        f"reference: {report.reference_triples}"
+        f"reference: {report.reference_triples}; verification: {report.verification_triples}"
     )
     _out(f"checks: {len(report.checks)} passed")
     _out(f"wrote {len(report.files)} files to {report.out_dir}/")
@@ -335,6 +347,32 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out("entities by class:")
     for cls, count in found.entities_by_class:
         _out(f"  {count:5d}  {namespaces.compact(str(cls))}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    hits = search.search(args.text, limit=args.limit)
+    if args.format == "json":
+        data = [
+            {
+                "iri": str(hit.node),
+                "labels": dict(hit.labels),
+                "match": hit.match,
+                "matched": {"value": str(hit.matched), "lang": hit.matched.language},
+                "property": namespaces.compact(str(hit.property)),
+                "types": [namespaces.compact(str(t)) for t in hit.types],
+            }
+            for hit in hits
+        ]
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not hits:
+        _out(f"nothing matches {args.text!r}")
+        return EXIT_OK
+    for hit in hits:
+        types = ", ".join(namespaces.compact(str(t)) for t in hit.types)
+        names = " / ".join(text for _, text in hit.labels)
+        _out(f"{hit.match:<9}  {namespaces.compact(str(hit.node))}  {names}  [{types}]")
     return EXIT_OK
 
 
@@ -408,22 +446,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("query", cmd_query, "run a saved query by name")
     p.add_argument("name", metavar="NAME", help="the saved query's name (see: kg queries)")
-    p.add_argument(
-        "-p",
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a parameter value (repeatable); IRIs may be CURIEs such as kk:kazakhstan",
-    )
+    _param_option(p)
     _query_options(p)
 
     p = command("sparql", cmd_sparql, "run an ad hoc SPARQL query")
     p.add_argument(
         "query",
         metavar="QUERY|FILE|-",
-        help="the query text, a .rq/.sparql file, or - to read it from standard input",
+        help="the query text, a .rq/.sparql file, or - to read it from standard input; a "
+        "text with a #+ header runs as that saved query does (its defaults and parameters)",
     )
+    _param_option(p)
     _query_options(p)
 
     p = command("export", cmd_export, "serialise the asserted graph")
@@ -479,6 +512,20 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"
     )
 
+    p = command(
+        "search", cmd_search, "find entities and terms by name (Chinese, English, Russian, Kazakh)"
+    )
+    p.add_argument("text", metavar="TEXT", help="a name or part of one, e.g. 托卡耶夫 or Tokayev")
+    p.add_argument(
+        "--limit", type=int, default=20, help="show at most this many hits (default: 20)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="output format (default: table)",
+    )
+
     p = command("serve", cmd_serve, "serve SPARQL, the saved queries and Linked Data over HTTP")
     _serve_options(p)
     parser.set_defaults(commands=list(sub.choices))
@@ -528,6 +575,17 @@ def _reasoner_option(p: argparse.ArgumentParser) -> None:
         choices=ENGINES,
         help="fast: owlrl on the schema, reasonable on everything (the default when reasonable "
         "is installed); owlrl: owlrl alone, the reference (default: $KG_REASONER if set)",
+    )
+
+
+def _param_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter value (repeatable); IRIs may be CURIEs such as kk:kazakhstan",
     )
 
 

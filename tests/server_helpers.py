@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -118,3 +119,62 @@ def running_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(5)
+
+
+@dataclass
+class Trap:
+    """A listening socket on 127.0.0.1 that records every connection made to it (and the first
+    bytes sent): a server that never connects out leaves ``seen`` empty."""
+
+    url: str
+    seen: list[bytes]
+
+
+@contextlib.contextmanager
+def trap_listener() -> Iterator[Trap]:
+    """A :class:`Trap` on a free port, accepting in a thread until the block ends."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)
+    trap = Trap(f"http://127.0.0.1:{listener.getsockname()[1]}", [])
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _address = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(0.5)
+                try:
+                    trap.seen.append(conn.recv(4096) or b"(connected)")
+                except OSError:
+                    trap.seen.append(b"(connected)")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield trap
+    finally:
+        time.sleep(0.3)  # a connection made by the last request is accepted before we look
+        stop.set()
+        thread.join(2)
+        listener.close()
+
+
+def build_oxigraph_store(folder: Path) -> Path:
+    """An Oxigraph store in ``folder`` holding the project's asserted graph and its OWL RL
+    additions (what ``kg push --store oxigraph`` writes)."""
+    from kg import default_sources
+    from kg.graph.cache import load_inferred
+    from kg.graph.loading import load_graph
+    from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, OxigraphStore
+
+    sources = default_sources()
+    store = OxigraphStore(folder)
+    store.replace(ASSERTED_GRAPH, load_graph(paths=sources))
+    store.replace(INFERRED_GRAPH, load_inferred(paths=sources))
+    store.close()
+    return folder

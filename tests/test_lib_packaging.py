@@ -64,6 +64,9 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path) -> None:
         archive.extractall(tmp_path / "site")
     assert "kg/py.typed" in names
     assert "kg/cli.py" in names
+    # the server's templates and style sheet
+    assert "kg/server/templates/base.html" in names
+    assert "kg/server/static/site.css" in names
     for folder in ("ontology", "graph", "shapes", "queries"):
         for file in (REPO / folder).rglob("*"):
             if file.is_file() and "__pycache__" not in file.parts:

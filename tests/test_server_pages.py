@@ -47,6 +47,16 @@ def section(html: str, ident: str) -> str:
     return match.group(1)
 
 
+def assert_loads_only_local(html: str) -> None:
+    """Every stylesheet, script and image the page loads is a path on this server."""
+    loaded = re.findall(r'<link[^>]*\bhref="([^"]*)"', html)
+    loaded += re.findall(r'\ssrc="([^"]*)"', html)
+    assert loaded, "the page loads its style sheet"
+    for target in loaded:
+        assert target.startswith("/"), target
+        assert not target.startswith("//"), target
+
+
 # ---------------------------------------------------------------- /id/...
 
 
@@ -113,6 +123,10 @@ def test_entity_page_shows_labels_links_and_the_sentence(server) -> None:
     assert "[162, 194)" in article
     assert "1992-10-15" in section(html, "asserted")
     assert "^^xsd:date" in section(html, "asserted")
+    # every multilingual text carries its language
+    assert '<span lang="zh">哈吉建立外交关系</span>' in html.split("</h1>")[0]
+    assert '<span class="lit" lang="zh">哈吉建立外交关系</span>' in section(html, "asserted")
+    assert '<span class="label" lang="en">Kazakhstan</span>' in section(html, "asserted")
 
 
 def test_inferred_row_is_apart_from_asserted(server) -> None:
@@ -156,12 +170,12 @@ def test_label_from_the_graph_is_escaped() -> None:
     graph.add((node, RDFS.label, Literal('<img src=x onerror="alert(1)">', lang="en")))
     graph.add((node, RDFS.comment, Literal("a & b </td>")))
     graph.add((node, RDFS.seeAlso, URIRef("javascript:alert(1)")))
-    held = HeldGraphs(graph, Graph(), Graph(), Graph())
+    held = HeldGraphs(graph, Graph(), Graph(), Graph(), Graph())
     state = SimpleNamespace(graphs=held, config=SimpleNamespace(sources=Sources((), ())))
     html = entity_page(node, PageData(state))  # type: ignore[arg-type]
     assert "<script" not in html
     assert "<img" not in html
-    assert "&lt;script&gt;alert(&#x27;zh&#x27;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#39;zh&#39;)&lt;/script&gt;" in html
     assert "a &amp; b &lt;/td&gt;" in html
     assert 'href="javascript:' not in html
 
@@ -278,12 +292,11 @@ def test_query_page_without_javascript(server) -> None:
     assert 'href="/id/kazakhstan"' in results.group(1)
     assert 'href="/id/kyrgyzstan"' in results.group(1)
     assert f"{len(sparql(text).rows)} rows" in results.group(1)
-    # an example fills the form, offline: no external resource
+    # an example fills the form, offline: every resource it loads comes from the server
     page = get(server, "/query", example="states").text
     assert "?state a kko:State" in page
     assert '<option value="states" selected>' in page
-    assert " src=" not in page
-    assert "<link" not in page
+    assert_loads_only_local(page)
     assert get(server, "/query", example="no-such-query").status_code == 404
 
 
@@ -314,3 +327,115 @@ def test_pages_follow_the_mount_point() -> None:
     assert 'href="/kg/id/kazakhstan"' in html
     assert 'href="/kg/ontology#EstablishmentOfDiplomaticRelations"' in html
     assert status == 200
+
+
+# ---------------------------------------------------------------- the layout
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/id/kazakhstan", "/ontology", "/shapes", "/graph/asserted", "/id/no-such"]
+)
+def test_every_page_has_the_layout_search_box_and_style_sheet(server, path: str) -> None:
+    html = get(server, path, BROWSER_ACCEPT).text
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert '<meta http-equiv="Content-Security-Policy"' in html
+    form = re.search(
+        r'<form class="search" role="search"[^>]*action="/search">(.*?)</form>', html, re.S
+    )
+    assert form, "a search box"
+    assert '<label for="site-search">' in form.group(1)
+    assert '<input type="search" id="site-search" name="q"' in form.group(1)
+    assert '<link rel="stylesheet" href="/static/site.css">' in html
+    assert_loads_only_local(html)
+
+
+def test_style_sheet_is_served_with_a_cjk_font_stack(server) -> None:
+    answer = get(server, "/static/site.css")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/css")
+    assert '"Noto Sans CJK SC"' in answer.text
+    assert ":lang(zh)" in answer.text
+    assert get(server, "/static/no-such.css").status_code == 404
+
+
+# ---------------------------------------------------------------- /search and /id/
+
+
+@pytest.mark.parametrize("q", ["托卡耶夫", "Tokayev"])
+def test_search_page_finds_the_president(server, q: str) -> None:
+    html = get(server, "/search", BROWSER_ACCEPT, q=q).text
+    results = re.search(r'<ol class="results" id="results">(.*?)</ol>', html, re.S)
+    assert results
+    first = results.group(1).split("</li>")[0]
+    assert 'href="/id/kassym-jomart-tokayev"' in first
+    assert '<span lang="zh">哈斯穆-卓玛尔特·托卡耶夫</span>' in first
+    assert 'href="/ontology#Person"' in first  # its class, linked
+    assert 'class="hit exact"' in first
+    # the query stays in both search boxes
+    assert f'id="site-search" name="q" value="{q}"' in html
+    assert f'id="q" name="q" value="{q}"' in html
+
+
+def test_search_as_json_by_accept_and_format(server) -> None:
+    for answer in (
+        get(server, "/search", "application/json", q="Momunkulov"),
+        get(server, "/search", BROWSER_ACCEPT, q="Momunkulov", format="json"),
+    ):
+        assert answer.status_code == 200
+        assert answer.headers["content-type"].startswith("application/json")
+        found = answer.json()
+        assert found["query"] == "Momunkulov"
+        first = found["results"][0]
+        assert first["iri"] == KK + "zhanat-momynkulov"
+        assert first["page"] == "/id/zhanat-momynkulov"
+        assert first["labels"] == {"zh": "扎纳特·莫明库洛夫", "en": "Zhanat Momynkulov"}
+        assert first["match"] == "near"
+        assert "kko:Person" in first["types"]
+    folded = get(server, "/search", "application/json", q="мәңгілік").json()
+    assert folded["results"][0]["iri"] == KK + "treaty-of-eternal-friendship"
+    assert folded["results"][0]["matched"]["lang"] == "kk"
+
+
+def test_search_bad_input(server) -> None:
+    empty = get(server, "/search", BROWSER_ACCEPT)
+    assert empty.status_code == 200
+    assert 'id="results"' not in empty.text
+    assert get(server, "/search", "application/json").status_code == 400
+    long = get(server, "/search", BROWSER_ACCEPT, q="x" * 201)
+    assert long.status_code == 400
+    assert "the limit is 200" in long.text
+    assert get(server, "/search", q="a", format="yaml").status_code == 400
+    assert get(server, "/search", "image/png", q="a").status_code == 406
+    evil = get(server, "/search", BROWSER_ACCEPT, q='<script>alert("x")</script>').text
+    assert "<script>alert" not in evil
+    nothing = get(server, "/search", BROWSER_ACCEPT, q="Zzyzx").text
+    assert "Nothing matches" in nothing
+
+
+def test_entity_index_lists_classes_with_counts(server) -> None:
+    html = get(server, "/id/", BROWSER_ACCEPT).text
+    table = re.search(r'<table id="classes">(.*?)</table>', html, re.S)
+    assert table
+    rows = re.findall(
+        r"<tr><td>(.*?)</td><td class=\"count\"><a href=\"([^\"]*)\">(\d+)</a>", table.group(1)
+    )
+    counts = {
+        re.search(r'<span class="curie">([^<]*)</span>', cell).group(1): (href, int(n))
+        for cell, href, n in rows
+    }
+    # the article names four states: 哈萨克斯坦, 吉尔吉斯斯坦, 俄罗斯 and 中国
+    assert counts["kko:State"] == ("/id/?class=kko%3AState", 4)
+    assert counts["kko:Person"][1] >= 2  # 扎帕罗夫, 托卡耶夫, 莫明库洛夫 ...
+    states = get(server, "/id/", BROWSER_ACCEPT, **{"class": "kko:State"}).text
+    listed = re.findall(r'<li><a href="(/id/[^"]+)">', states)
+    assert sorted(listed) == ["/id/china", "/id/kazakhstan", "/id/kyrgyzstan", "/id/russia"]
+    assert '<span lang="zh">哈萨克斯坦</span>' in states
+    full = get(server, "/id/", BROWSER_ACCEPT, **{"class": KKO.State}).text
+    assert re.findall(r'<li><a href="(/id/[^"]+)">', full) == listed
+
+
+def test_entity_index_bad_class(server) -> None:
+    unknown = get(server, "/id/", BROWSER_ACCEPT, **{"class": "kko:NoSuchClass"})
+    assert unknown.status_code == 404
+    assert "kko:NoSuchClass" in unknown.text
+    assert get(server, "/id/", BROWSER_ACCEPT, **{"class": "nope:X"}).status_code == 400

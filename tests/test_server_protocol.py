@@ -263,7 +263,9 @@ def test_named_graphs(server) -> None:
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     rows = _get(server, query=query).json()["results"]["bindings"]
     counts = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
-    assert set(counts) == {GRAPH + n for n in ("asserted", "inferred", "shapes", "reference")}
+    assert set(counts) == {
+        GRAPH + n for n in ("asserted", "inferred", "shapes", "reference", "verification")
+    }
     assert counts[GRAPH + "asserted"] == len(load_graph())
     only = _get(server, query=query, **{"named-graph-uri": GRAPH + "shapes"}).json()
     assert [r["g"]["value"] for r in only["results"]["bindings"]] == [GRAPH + "shapes"]
@@ -324,6 +326,7 @@ def test_service_description(server) -> None:
         GRAPH + "inferred": entailment + "OWL-RL-RDF",
         GRAPH + "shapes": entailment + "Simple",
         GRAPH + "reference": entailment + "Simple",
+        GRAPH + "verification": entailment + "Simple",
     }
     void_triples = URIRef("http://rdfs.org/ns/void#triples")
     assert int(sd.value(URIRef(GRAPH + "asserted"), void_triples)) == len(load_graph())

@@ -20,6 +20,7 @@ __all__ = [
     "UnknownQueryError",
     "UsageError",
     "ValidationFailed",
+    "VerificationRowError",
 ]
 
 
@@ -36,6 +37,17 @@ class UsageError(KgError):
 
 class ExcerptError(KgError):
     """A quote of graph/excerpts.tsv that is not a unique, verbatim substring of the article."""
+
+
+class VerificationRowError(KgError):
+    """A bad row of graph/verification.tsv; names the file, the line and the column."""
+
+    def __init__(self, file: Path | str, line: int, column: str, message: str) -> None:
+        self.file = str(file)
+        self.line = line
+        self.column = column
+        self.message = message
+        super().__init__(f"{self.file}:{line}: column {column}: {message}")
 
 
 class TurtleSyntaxError(KgError):
@@ -81,7 +93,8 @@ class UnknownParameterError(KgError):
         self.query = query
         self.known = tuple(known)
         hint = f"; it takes: {', '.join(self.known)}" if self.known else "; it takes none"
-        super().__init__(f"query {query!r} has no parameter {name!r}{hint}")
+        what = f"query {query!r}" if query else "the query"
+        super().__init__(f"{what} has no parameter {name!r}{hint}")
 
 
 class ParameterTypeError(KgError):
@@ -102,10 +115,12 @@ class MissingParameterError(ParameterTypeError):
     def __init__(self, query: str, names: Iterable[str]) -> None:
         self.query = query
         self.names = tuple(names)
-        KgError.__init__(
-            self,
-            f"saved query {query!r} needs a value for {' or '.join(map(repr, self.names))}",
-        )
+        wanted = " or ".join(map(repr, self.names))
+        if query:
+            message = f"saved query {query!r} needs a value for {wanted}"
+        else:  # an ad hoc text with a #+ header
+            message = f"the query needs a value for {wanted} (its #+ header gives no default)"
+        KgError.__init__(self, message)
         self.name = self.names[0]
         self.expected = "a value"
         self.value = None

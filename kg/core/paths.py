@@ -35,6 +35,7 @@ class Sources:
     ontology: tuple[Path, ...]
     data: tuple[Path, ...]
     reference: tuple[Path, ...] = ()
+    verification: tuple[Path, ...] = ()
     shapes: tuple[Path, ...] = ()
     queries_dir: Path | None = None
     article_text: Path | None = None
@@ -52,18 +53,21 @@ class Sources:
 def default_sources(root: Path | None = None) -> Sources:
     """The project's own files under ``root`` (default: :func:`project_root`).
 
-    Article data is every ``graph/*.ttl`` except ``graph/reference.ttl``; files that do not
-    exist yet are left out."""
+    Article data is every ``graph/*.ttl`` except the other layers, ``graph/reference.ttl`` and
+    ``graph/verification.ttl``; files that do not exist yet are left out."""
     root = project_root() if root is None else root
     graph_dir = root / "graph"
     reference = graph_dir / "reference.ttl"
-    data = tuple(p for p in sorted(graph_dir.glob("*.ttl")) if p.name != reference.name)
+    verification = graph_dir / "verification.ttl"
+    layers = {reference.name, verification.name}
+    data = tuple(p for p in sorted(graph_dir.glob("*.ttl")) if p.name not in layers)
     ontology = root / "ontology" / "kazkgz.ttl"
     shapes = root / "shapes" / "kazkgz-shapes.ttl"
     return Sources(
         ontology=(ontology,) if ontology.is_file() else (),
         data=data,
         reference=(reference,) if reference.is_file() else (),
+        verification=(verification,) if verification.is_file() else (),
         shapes=(shapes,) if shapes.is_file() else (),
         queries_dir=root / "queries",
         article_text=graph_dir / "source" / "article.zh.txt",

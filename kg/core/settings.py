@@ -19,6 +19,7 @@ __all__ = [
     "GRAPHS",
     "INFERRED_GRAPH",
     "RESULT_FORMATS",
+    "VERIFICATION_GRAPH",
     "__version__",
     "default_engine",
     "fast_available",
@@ -33,7 +34,13 @@ __all__ = [
 BASE = "https://w3id.org/kazkgz/"
 ASSERTED_GRAPH = BASE + "graph/asserted"
 INFERRED_GRAPH = BASE + "graph/inferred"
-GRAPHS = {"asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH}
+#: the verification layer: what independent sources say of each of the article's facts
+VERIFICATION_GRAPH = BASE + "graph/verification"
+GRAPHS = {
+    "asserted": ASSERTED_GRAPH,
+    "inferred": INFERRED_GRAPH,
+    "verification": VERIFICATION_GRAPH,
+}
 
 #: the SPARQL 1.1 results formats of SELECT and ASK answers
 RESULT_FORMATS = ("json", "csv", "tsv", "xml")

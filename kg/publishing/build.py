@@ -45,6 +45,7 @@ class BuildReport:
     validation: ValidationReport
     checks: tuple[CheckResult, ...]
     inferred_from_cache: bool
+    verification_triples: int = 0
 
 
 def _sha256sums(files: list[Path], out_dir: Path) -> Path:
@@ -86,10 +87,12 @@ LAYERS = {
     "asserted": "the ontology and the article's facts (the endpoint's asserted graph)",
     "inferred": "the OWL RL inferences from the asserted graph",
     "reference": "the reference layer: facts from other public sources, each naming its source",
+    "verification": "the verification layer: what independent sources say of each of the "
+    "article's facts (schema:ClaimReview with PROV-O sources)",
     "shapes": "the SHACL shapes",
 }
 #: the named graphs of the combined dataset file: those the endpoint serves
-SERVED = ("asserted", "inferred", "reference", "shapes")
+SERVED = ("asserted", "inferred", "reference", "verification", "shapes")
 
 
 def _render(graphs: dict[str, Graph]) -> dict[str, Distribution]:
@@ -121,7 +124,7 @@ def _combined(graphs: dict[str, Graph]) -> dict[str, Distribution]:
         body = "\n".join(line for line in turtle if not line.startswith("@prefix "))
         blocks.append(f"{iri.n3()} {{\n{body.strip()}\n}}\n")
     trig = "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
-    holds = "the named graphs the endpoint serves (asserted, inferred, reference, shapes)"
+    holds = f"the named graphs the endpoint serves ({', '.join(SERVED)})"
     return {
         "dataset.nq": Distribution(
             "dataset.nq", f"{holds} (N-Quads)", ("\n".join(quads) + "\n").encode()
@@ -149,11 +152,13 @@ def build(
     say("loading")
     asserted = load_graph(paths=sources.graph_files())
     reference = load_graph(paths=sources.reference)
+    verification = load_graph(paths=sources.verification)
     layers = {
         "ontology": load_graph(paths=sources.ontology),
         "article": load_graph(paths=sources.data),
         "asserted": asserted,
         "reference": reference if sources.reference else None,
+        "verification": verification if sources.verification else None,
         "shapes": load_graph(paths=sources.shapes) if sources.shapes else None,
     }
     published = {name: stable(g, f"{name}-") for name, g in layers.items() if g is not None}
@@ -199,4 +204,5 @@ def build(
         validation=report,
         checks=checks,
         inferred_from_cache=closure.from_cache,
+        verification_triples=len(verification),
     )

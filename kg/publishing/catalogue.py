@@ -173,8 +173,9 @@ def catalogue_record(files: list[Distribution], released: date | None) -> Graph:
     g.add((dataset, DCTERMS.description, Literal(
         "The relations between Kazakhstan and Kyrgyzstan as one news article (Chinese, "
         "2025-08-21) describes them: an OWL ontology, the article's facts validated by SHACL "
-        "with the quotes behind them, their OWL RL inferences, and a reference layer of "
-        "other sources.", lang="en")))  # fmt: skip
+        "with the quotes behind them, their OWL RL inferences, a reference layer of other "
+        "sources, and a verification layer that says what independent sources say of each "
+        "fact.", lang="en")))  # fmt: skip
     g.add((dataset, DCTERMS.publisher, PUBLISHER))
     g.add((dataset, DCTERMS.creator, PUBLISHER))
     g.add((dataset, DCTERMS.license, LICENCE))

@@ -1,6 +1,9 @@
 """Saved queries (queries/*.rq) and ad hoc SPARQL over the asserted or inferred graph.
 
-Parameters are bound with rdflib's ``initBindings``, never pasted into the query text.
+Parameters are bound with rdflib's ``initBindings``, never pasted into the query text. A
+query text with a ``#+`` header means what the saved query means wherever it runs (by name,
+as a file, over HTTP): :func:`text_bindings` applies its defaults, typed parameters and
+``inferred`` flag, or refuses naming the parameter that has no value.
 Queries that would reach out of the graph (``SERVICE``, ``FROM``/``FROM NAMED``) and updates
 are refused: nothing is ever fetched from the network.
 """
@@ -24,7 +27,14 @@ from kg.core.errors import (
 )
 from kg.core.paths import Sources, default_sources
 from kg.graph.cache import load_asserted, load_inferred
-from kg.queries.metadata import SavedQuery, calls_service, parse_query_file, prepare
+from kg.queries.metadata import (
+    SavedQuery,
+    calls_service,
+    has_header,
+    parse_query_file,
+    parse_query_text,
+    prepare,
+)
 from kg.queries.results import QueryResult
 
 __all__ = [
@@ -37,6 +47,7 @@ __all__ = [
     "query_graph",
     "run_query",
     "sparql",
+    "text_bindings",
 ]
 
 
@@ -119,15 +130,36 @@ def sparql(
     graph: Graph | None = None,
     paths: Sources | None = None,
     store: QueryTarget | None = None,
+    params: Mapping[str, Any] | None = None,
+    source: str | None = None,
 ) -> QueryResult:
     """Run an ad hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) on ``graph``
     (default: the asserted graph, or asserted + inferred if ``inferred``), or on ``store``
-    (see :mod:`kg.stores`)."""
+    (see :mod:`kg.stores`). A text with a ``#+`` header is run as that saved query would be
+    (see :func:`text_bindings`), with ``params``; ``source`` names the text in errors."""
+    bindings, needs_inferred = text_bindings(text, params, source)
+    inferred = inferred or needs_inferred
     if store is not None:
-        return store.query(text, inferred=inferred)
-    prepared = checked_query(text)
+        return store.query(text, bindings, inferred=inferred)
+    prepared = checked_query(text, source)
     target = graph if graph is not None else query_graph(inferred, paths)
-    return execute(target, prepared, None, None)
+    variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
+    return execute(target, prepared, variables, source)
+
+
+def text_bindings(
+    text: str, params: Mapping[str, Any] | None = None, source: str | None = None
+) -> tuple[dict[str, Node], bool]:
+    """The bindings (variable name → term) and whether the inferred graph is needed, for a
+    query ``text`` run with ``params``. A text with a ``#+`` header is read as a saved query's
+    (:func:`bind_parameters`: defaults filled, values typed, a missing one refused); a text
+    without one binds nothing and takes no parameters. ``source`` names the text in errors."""
+    if not has_header(text):
+        for name in params or {}:
+            raise UnknownParameterError(name, "", ())
+        return {}, False
+    query = parse_query_text(text, Path(source or "query"), Path(source).stem if source else "")
+    return bind_parameters(query, params), query.inferred
 
 
 def bind_parameters(query: SavedQuery, params: Mapping[str, Any] | None) -> dict[str, Node]:

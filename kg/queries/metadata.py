@@ -32,7 +32,14 @@ from rdflib.term import Node
 from kg.core.errors import KgError, ParameterTypeError, QueryMetadataError, SparqlSyntaxError
 from kg.core.namespaces import PREFIXES, expand_node
 
-__all__ = ["QueryParam", "SavedQuery", "parse_query_file", "query_variables"]
+__all__ = [
+    "QueryParam",
+    "SavedQuery",
+    "has_header",
+    "parse_query_file",
+    "parse_query_text",
+    "query_variables",
+]
 
 KNOWN_KEYS = frozenset({"summary", "description", "tags", "defaults", "inferred", "one_of"})
 BASIC_TYPES = frozenset({"iri", "number", "literal", "string"})
@@ -242,11 +249,9 @@ def _header(text: str, file: Path) -> dict[str, Any]:
     return data
 
 
-def _string(data: dict[str, Any], key: str, file: Path, required: bool = False) -> str:
+def _string(data: dict[str, Any], key: str, file: Path) -> str:
     value = data.get(key)
     if value is None:
-        if required:
-            raise QueryMetadataError(file, f"{key!r} is required")
         return ""
     if not isinstance(value, str):
         raise QueryMetadataError(file, f"{key!r} must be text, not {type(value).__name__}")
@@ -272,11 +277,27 @@ def _defaults(data: dict[str, Any], file: Path) -> dict[str, str]:
     return {str(k): str(v).lower() if isinstance(v, bool) else str(v) for k, v in items}
 
 
+def has_header(text: str) -> bool:
+    """True if ``text`` has a ``#+`` metadata header line: then it is read as a saved query's
+    text, whose defaults and typed parameters apply wherever it runs."""
+    return any(line.startswith("#+") for line in text.splitlines())
+
+
 def parse_query_file(path: Path | str) -> SavedQuery:
     """Read a saved query file and its metadata; bad metadata raises
     :class:`QueryMetadataError` naming the file, bad SPARQL :class:`SparqlSyntaxError`."""
     file = Path(path)
-    text = file.read_text(encoding="utf-8")
+    query = parse_query_text(file.read_text(encoding="utf-8"), file)
+    if not query.summary:
+        raise QueryMetadataError(file, "'summary' is required")
+    return query
+
+
+def parse_query_text(text: str, file: Path, called: str | None = None) -> SavedQuery:
+    """A query ``text`` and the metadata of its ``#+`` header (which may leave out the summary,
+    unlike a saved query file's); errors as :func:`parse_query_file`'s, naming ``file`` (its
+    path, or where the text came from). The query is ``called`` so, by default ``file``'s
+    stem."""
     data = _header(text, file)
     inferred = data.get("inferred", False)
     if not isinstance(inferred, bool):
@@ -297,9 +318,9 @@ def parse_query_file(path: Path | str) -> SavedQuery:
         if name not in by_name:
             raise QueryMetadataError(file, f"one_of names {name!r}, which is not a parameter")
     return SavedQuery(
-        name=file.stem,
+        name=file.stem if called is None else called,
         path=file,
-        summary=_string(data, "summary", file, required=True),
+        summary=_string(data, "summary", file),
         description=_string(data, "description", file),
         tags=_tags(data, file),
         params=tuple(by_name.values()),

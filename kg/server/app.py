@@ -273,6 +273,7 @@ async def health(request: Request) -> Response:
         },
         "lanes": pool.lanes(),
         "workers_replaced": pool.replaced,
+        "workers_network": pool.network,
         "limits": {
             "timeout_s": state.config.timeout,
             "max_rows": state.config.max_rows,

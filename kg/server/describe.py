@@ -30,6 +30,8 @@ _TITLES = {
     "(as a default graph: asserted + inferred)",
     "shapes": "the SHACL shapes",
     "reference": "the reference layer: facts from other sources, each naming its source",
+    "verification": "the verification layer: what independent sources say of each of the "
+    "article's facts",
 }
 
 

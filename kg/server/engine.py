@@ -94,14 +94,19 @@ class EngineState(JobHandler):
 
     def sparql_job(self, job: SparqlJob) -> Reply:
         parsed = self._checks.parsed(job.text)
-        dataset = chosen_dataset(job, parsed, tuple(self.graphs))
+        try:  # a text with a #+ header runs as its saved query does
+            bindings, needs_inferred = execution.text_bindings(job.text)
+            text = with_values(parsed.text, bindings)
+        except KgError as exc:
+            raise Refused(400, "bad-parameter", str(exc)) from exc
+        dataset = chosen_dataset(job, parsed, tuple(self.graphs), needs_inferred)
         defaults = dataset.defaults
         if "inferred" in defaults and "asserted" not in defaults:  # as on the rdflib path
             defaults = ("asserted", *defaults)
         default, named = self._iris(defaults), self._iris(dataset.named)
         return self._run(
             lambda: self.store.query(
-                job.text, prefixes=PREFIXES, default_graph=default, named_graphs=named
+                text, prefixes=PREFIXES, default_graph=default, named_graphs=named
             ),
             job.accept,
             job.format,

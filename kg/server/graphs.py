@@ -31,7 +31,8 @@ T = TypeVar("T")
 GRAPH_BASE = BASE + "graph/"
 # name -> IRI of every graph the server holds; nothing else is ever loaded
 GRAPH_IRIS: dict[str, str] = {
-    name: GRAPH_BASE + name for name in ("asserted", "inferred", "shapes", "reference")
+    name: GRAPH_BASE + name
+    for name in ("asserted", "inferred", "shapes", "reference", "verification")
 }
 
 
@@ -42,13 +43,15 @@ def graph_name(iri: str) -> str | None:
 
 @dataclass(frozen=True)
 class HeldGraphs:
-    """The four graphs: ``asserted`` (ontology + article), ``inferred`` (only the triples the
-    OWL RL closure adds), ``shapes`` (SHACL) and ``reference`` (the reference layer)."""
+    """The five graphs: ``asserted`` (ontology + article), ``inferred`` (only the triples the
+    OWL RL closure adds), ``shapes`` (SHACL), ``reference`` (the reference layer) and
+    ``verification`` (what independent sources say of the article's facts)."""
 
     asserted: Graph
     inferred: Graph
     shapes: Graph
     reference: Graph
+    verification: Graph
 
     def by_name(self, name: str) -> Graph:
         return {
@@ -56,6 +59,7 @@ class HeldGraphs:
             "inferred": self.inferred,
             "shapes": self.shapes,
             "reference": self.reference,
+            "verification": self.verification,
         }[name]
 
     def counts(self) -> dict[str, int]:
@@ -63,12 +67,15 @@ class HeldGraphs:
 
 
 def load_held_graphs(sources: Sources) -> HeldGraphs:
-    """Load the four graphs from ``sources``; the closure comes from the library's cache."""
+    """Load the five graphs from ``sources``; the closure comes from the library's cache."""
     asserted = load_graph(paths=sources)
     inferred = load_inferred(paths=sources)
     shapes = load_graph(paths=sources.shapes) if sources.shapes else bind_prefixes(Graph())
     reference = load_graph(paths=sources.reference) if sources.reference else bind_prefixes(Graph())
-    return HeldGraphs(asserted, inferred, shapes, reference)
+    verification = (
+        load_graph(paths=sources.verification) if sources.verification else bind_prefixes(Graph())
+    )
+    return HeldGraphs(asserted, inferred, shapes, reference, verification)
 
 
 class Background(Generic[T]):
@@ -108,7 +115,7 @@ class Background(Generic[T]):
 
 def input_files(sources: Sources) -> list[Path]:
     """Every file whose content the server's answers depend on."""
-    files = [*sources.graph_files(include_reference=True), *sources.shapes]
+    files = [*sources.graph_files(include_reference=True), *sources.verification, *sources.shapes]
     if sources.queries_dir is not None and sources.queries_dir.is_dir():
         files += sorted(sources.queries_dir.glob("*.rq"))
     if sources.article_text is not None and sources.article_text.is_file():

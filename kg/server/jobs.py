@@ -16,7 +16,7 @@ from kg.core.paths import Sources
 from kg.queries import execution
 from kg.queries.metadata import SavedQuery, uses_service
 from kg.server.negotiation import Offer, UnknownFormat, choose
-from kg.server.safety import Refused, check_graph_iris, dataset_clause
+from kg.server.safety import Refused, check_graph_iris, dataset_clause, normalised_query
 
 __all__ = [
     "Dataset",
@@ -122,8 +122,10 @@ class JobHandler:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A parsed ad hoc query, with what the checks read from it before it runs."""
+    """An ad hoc query: the normalised text that is checked and run, its parse, and what
+    the checks read from it before it runs."""
 
+    text: str
     query: Query
     service: bool
     from_iris: tuple[str, ...]
@@ -138,7 +140,8 @@ memory they take, well under the worker's limit)."""
 
 @dataclass
 class ParsedQueries:
-    """Ad hoc query texts parsed and their SERVICE and dataset clauses read; kept for the last
+    """Ad hoc query texts normalised (:func:`~kg.server.safety.normalised_query`: the text
+    every engine runs), parsed and their SERVICE and dataset clauses read; kept for the last
     :data:`PARSED_ENTRIES` texts of at most :data:`PARSED_MAX_LENGTH` characters (a refused
     text is parsed each time)."""
 
@@ -147,9 +150,10 @@ class ParsedQueries:
     def parsed(self, text: str) -> ParsedQuery:
         found = self._parsed.get(text)
         if found is None:
-            prepared = _prepare(text)
+            normal = normalised_query(text)
+            prepared = _prepare(normal)
             algebra = prepared.algebra
-            found = ParsedQuery(prepared, uses_service(algebra), *dataset_clause(algebra))
+            found = ParsedQuery(normal, prepared, uses_service(algebra), *dataset_clause(algebra))
             if len(text) <= PARSED_MAX_LENGTH:
                 if len(self._parsed) >= PARSED_ENTRIES:
                     self._parsed.pop(next(iter(self._parsed)))
@@ -190,10 +194,13 @@ class Dataset:
     server_default: bool = False
 
 
-def chosen_dataset(job: SparqlJob, parsed: ParsedQuery, held: tuple[str, ...]) -> Dataset:
+def chosen_dataset(
+    job: SparqlJob, parsed: ParsedQuery, held: tuple[str, ...], inferred: bool = False
+) -> Dataset:
     """The dataset of ``job``: the protocol's graphs override the query's FROM clauses;
-    without either, the asserted graph (with the inferred one if asked) and every graph in
-    ``held`` as named graphs. SERVICE and unknown graphs are :class:`Refused`."""
+    without either, the asserted graph and every graph in ``held`` as named graphs; the
+    inferred graph joins the default one when the job or ``inferred`` (the query's header)
+    asks. SERVICE and unknown graphs are :class:`Refused`."""
     if parsed.service:
         raise Refused(403, "service", "SERVICE is refused: this endpoint never fetches")
     from_defaults = check_graph_iris(parsed.from_iris, "FROM")
@@ -206,7 +213,7 @@ def chosen_dataset(job: SparqlJob, parsed: ParsedQuery, held: tuple[str, ...]) -
         defaults, named, server = from_defaults, from_named, False
     else:
         defaults, named, server = ("asserted",), held, True
-    if job.inferred and "inferred" not in defaults:
+    if (job.inferred or inferred) and "inferred" not in defaults:
         defaults = (*defaults, "inferred")
     return Dataset(defaults, named, server)
 

@@ -18,38 +18,46 @@ from dataclasses import dataclass
 from functools import cached_property
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
+from markupsafe import Markup
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kg.core.errors import KgError
-from kg.core.namespaces import BASE, KK, KKO, KKS, PREFIXES
+from kg.core.errors import KgError, UsageError
+from kg.core.namespaces import BASE, KK, KKO, KKS, PREFIXES, expand_node
 from kg.core.paths import project_root
 from kg.graph.counts import Stats, stats
 from kg.graph.loading import load_graph
 from kg.graph.provenance import Evidence, source
+from kg.graph.search import Hit, SearchIndex
 from kg.graph.serialization import serialize
 from kg.server.charts import Moment, chart_svg, timeline
 from kg.server.graphs import GRAPH_IRIS
 from kg.server.negotiation import HTML, RDF_OFFERS, Offer, UnknownFormat, choose
 from kg.server.rdfhtml import (
-    CSP,
     ONTOLOGY_IRI,
+    PropertyRow,
+    TermView,
     curie,
     describe,
-    incoming_table,
+    incoming_rows,
     iri_html,
+    iri_view,
+    labels,
     literal_html,
+    local_path,
     page,
-    property_table,
+    property_rows,
     title_labels,
 )
 from kg.server.responses import KgState, cached, error_response, parse_flag
 from kg.server.safety import Refused, nesting_depth
+from kg.server.templating import render, static_route
 
 __all__ = ["PageData", "routes"]
 
@@ -61,7 +69,6 @@ _FORMAT_LINKS = (
     ("jsonld", "JSON-LD"),
     ("rdfxml", "RDF/XML"),
 )
-_HEAD = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
 RESULTS_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 
 
@@ -70,11 +77,14 @@ def routes() -> list[BaseRoute]:
         Route("/", home, methods=["GET"]),
         Route("/query", query_page, methods=["GET"]),
         Route("/chart.svg", chart, methods=["GET"]),
+        Route("/search", search_page, methods=["GET"]),
+        Route("/id/", entity_index, methods=["GET"]),
         Route("/id/{slug:path}", entity, methods=["GET"]),
         Route("/ontology", ontology, methods=["GET"]),
         Route("/ontology/{version:path}", ontology_version, methods=["GET"]),
         Route("/shapes", shapes, methods=["GET"]),
         Route("/graph/{name}", graph_document, methods=["GET"]),
+        static_route(),
     ]
 
 
@@ -91,6 +101,10 @@ class PageData:
     def combined(self) -> Graph:
         """Asserted + reference: where labels are looked up."""
         return self.state.graphs.asserted + self.state.graphs.reference
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        return SearchIndex(self.combined)
 
     @cached_property
     def ontology(self) -> Graph:
@@ -154,12 +168,11 @@ async def _cached(request: Request, produce: Any) -> Response:
 
 def _error(request: Request, status: int, kind: str, message: str, html: bool) -> Response:
     if html:
-        body = f'<h1>{status}</h1><p class="error">{escape(message)}</p>'
-        return HTMLResponse(
-            page(f"{status}: {message}", body, _base(request), _HEAD),
-            status,
-            headers={"Cache-Control": "no-store"},
-        )
+        text = render(
+            "error.html", title=f"{status}: {message}", status=status, message=message,
+            base=_base(request),
+        )  # fmt: skip
+        return HTMLResponse(text, status, headers={"Cache-Control": "no-store"})
     return error_response(request, status, kind, message)
 
 
@@ -167,16 +180,14 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(text, status)
 
 
-def _negotiate(request: Request) -> Offer | Response:
+def _negotiate(request: Request, offers: tuple[Offer, ...] = PAGE_OFFERS) -> Offer | Response:
     """The representation the client wants, or the error answer (400, 406)."""
     try:
-        offer = choose(
-            request.headers.get("accept"), request.query_params.get("format"), PAGE_OFFERS
-        )
+        offer = choose(request.headers.get("accept"), request.query_params.get("format"), offers)
     except UnknownFormat as exc:
         return _error(request, 400, "unknown-format", str(exc), False)
     if offer is None:
-        types = ", ".join(o.media_type for o in PAGE_OFFERS)
+        types = ", ".join(o.media_type for o in offers)
         return _error(request, 406, "not-acceptable", f"available: {types}", False)
     return offer
 
@@ -190,15 +201,6 @@ def _flag(request: Request, name: str) -> bool | Response:
 
 def _rdf_response(graph: Graph, offer: Offer) -> Response:
     return Response(serialize(graph, _RDF_KEYS[offer.key]), media_type=offer.media_type)
-
-
-def _format_links(path: str, inferred: bool = True) -> str:
-    links = [f'<a href="{escape(path)}?format={key}">{name}</a>' for key, name in _FORMAT_LINKS]
-    if inferred:
-        links.append(
-            f'<a href="{escape(path)}?format=ttl&amp;inferred=true">Turtle with inferences</a>'
-        )
-    return '<p class="formats">As data: ' + " ".join(links) + "</p>"
 
 
 # ---------------------------------------------------------------- /id/{slug}
@@ -244,11 +246,25 @@ async def entity(request: Request) -> Response:
     return await _cached(request, produce)
 
 
-def _marked(evidence: Evidence, text: str | None) -> str:
-    """The sentence of an excerpt with the quoted words in ``<mark>``, all escaped."""
+@dataclass(frozen=True)
+class Quote:
+    """An excerpt as the entity page shows it: the sentence around the quote, the quoted
+    words (``exact``, marked) apart, where they are and whether the offsets check."""
+
+    before: str
+    exact: str | None
+    after: str
+    excerpt: TermView
+    where: str
+    check: str
+
+
+def _split(evidence: Evidence, text: str | None) -> tuple[str, str | None, str]:
+    """The sentence of an excerpt as (before, quoted words, after); the quoted words are
+    None when they cannot be placed in the sentence."""
     sentence, exact = evidence.sentence, evidence.exact
     if not sentence:
-        return f"<mark>{escape(exact or '')}</mark>"
+        return "", exact or "", ""
     offset: int | None = None
     if text is not None and evidence.start is not None and evidence.end is not None:
         begin = text.find(sentence, max(0, evidence.end - len(sentence)))
@@ -257,20 +273,18 @@ def _marked(evidence: Evidence, text: str | None) -> str:
     if offset is None and exact:
         offset = sentence.find(exact) if exact in sentence else None
     if offset is None or not exact or sentence[offset : offset + len(exact)] != exact:
-        return escape(sentence)
-    after = offset + len(exact)
-    return escape(sentence[:offset]) + f"<mark>{escape(exact)}</mark>" + escape(sentence[after:])
+        return sentence, None, ""
+    return sentence[:offset], exact, sentence[offset + len(exact) :]
 
 
-def _evidence_section(node: URIRef, data: PageData, base: str) -> str:
+def _quotes(node: URIRef, data: PageData, base: str) -> list[Quote] | None:
+    """The article's words behind ``node``; None when the article cannot be read."""
     state = data.state
     try:
         provenance = source(node, graph=state.graphs.asserted, paths=state.config.sources)
     except KgError:
-        return ""
-    if not provenance.evidence:
-        return '<p class="muted">No excerpt of the article is attached to this node.</p>'
-    items = []
+        return None
+    quotes = []
     for ev in provenance.evidence:
         where = (
             f"characters [{ev.start}, {ev.end}) of the article"
@@ -278,12 +292,10 @@ def _evidence_section(node: URIRef, data: PageData, base: str) -> str:
             else "no offsets"
         )
         check = "verified" if ev.verified else "NOT verified: the offsets do not select the quote"
-        items.append(
-            f'<li class="excerpt"><blockquote lang="zh">{_marked(ev, data.article_text)}'
-            f"</blockquote><p>{iri_html(str(ev.excerpt), data.combined, base)} · "
-            f'<span class="offsets">{escape(where)}</span> · {escape(check)}</p></li>'
-        )
-    return '<ol class="evidence">' + "".join(items) + "</ol>"
+        before, exact, after = _split(ev, data.article_text)
+        excerpt = iri_view(str(ev.excerpt), data.combined, base)
+        quotes.append(Quote(before, exact, after, excerpt, where, check))
+    return quotes
 
 
 def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool = True) -> str:
@@ -292,12 +304,6 @@ def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool 
     graphs = data.state.graphs
     labels_graph = data.combined
     names = title_labels(labels_graph, node)
-    heading = " / ".join(
-        f'<span lang="{escape(lang or "und", quote=True)}">{escape(text)}</span>'
-        + (f' <span class="lang">{escape(lang)}</span>' if lang else "")
-        for lang, text in names
-    ) or escape(curie(str(node)))
-    title = " / ".join(text for _, text in names[:2]) or curie(str(node))
     asserted_types = sorted(
         set(graphs.asserted.objects(node, RDF.type))
         | set(graphs.reference.objects(node, RDF.type)),
@@ -306,46 +312,179 @@ def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool 
     inferred_types = sorted(
         set(graphs.inferred.objects(node, RDF.type)) - set(asserted_types), key=str
     )
-    # class expressions (blank nodes) are left to the tables
-    asserted_types = [t for t in asserted_types if isinstance(t, URIRef)]
-    inferred_types = [t for t in inferred_types if isinstance(t, URIRef)]
-    types = ", ".join(iri_html(str(t), labels_graph, base) for t in asserted_types)
-    if inferred_types:
-        types += (", " if types else "") + ", ".join(
-            iri_html(str(t), labels_graph, base) + ' <span class="muted">(inferred)</span>'
-            for t in inferred_types
-        )
     incoming = [(s, p, "asserted") for s, p in graphs.asserted.subject_predicates(node)]
     incoming += [(s, p, "inferred") for s, p in graphs.inferred.subject_predicates(node)]
-    path = f"{base}/id/{str(node)[len(str(KK)) :]}"
-    body = [
-        f"<h1>{heading}</h1>",
-        f'<p><code class="iri">{escape(str(node))}</code></p>',
-        f'<p class="types">Types: {types or "none"}</p>',
-        _format_links(path),
-        '<section id="asserted"><h2>Asserted</h2>',
-        property_table(graphs.asserted.predicate_objects(node), labels_graph, base),
-        "</section>",
-        '<section id="inferred"><h2>Inferred (OWL RL)</h2>',
-        property_table(graphs.inferred.predicate_objects(node), labels_graph, base),
-        "</section>",
-        '<section id="incoming"><h2>Incoming links</h2>',
-        incoming_table(incoming, labels_graph, base),
-        "</section>",
-        '<section id="article"><h2>In the article</h2>',
-        _evidence_section(node, data, base) if in_asserted else '<p class="muted">None.</p>',
-        "</section>",
-    ]
-    reference_out = list(graphs.reference.predicate_objects(node))
     reference_in = [(s, p, "reference") for s, p in graphs.reference.subject_predicates(node)]
-    if reference_out or reference_in:
-        body += [
-            '<section id="reference"><h2>Reference layer (other sources)</h2>',
-            property_table(reference_out, labels_graph, base) if reference_out else "",
-            incoming_table(reference_in, labels_graph, base) if reference_in else "",
-            "</section>",
+    return render(
+        "entity.html",
+        title=" / ".join(text for _, text in names[:2]) or curie(str(node)),
+        base=base,
+        labels=names,
+        curie=curie(str(node)),
+        iri=str(node),
+        # class expressions (blank nodes) are left to the tables
+        asserted_types=[
+            iri_view(str(t), labels_graph, base) for t in asserted_types if isinstance(t, URIRef)
+        ],
+        inferred_types=[
+            iri_view(str(t), labels_graph, base) for t in inferred_types if isinstance(t, URIRef)
+        ],
+        path=f"{base}/id/{str(node)[len(str(KK)) :]}",
+        asserted=property_rows(graphs.asserted.predicate_objects(node), labels_graph, base),
+        inferred=property_rows(graphs.inferred.predicate_objects(node), labels_graph, base),
+        incoming=incoming_rows(incoming, labels_graph, base),
+        in_asserted=in_asserted,
+        evidence=_quotes(node, data, base) if in_asserted else [],
+        reference_out=property_rows(graphs.reference.predicate_objects(node), labels_graph, base),
+        reference_in=incoming_rows(reference_in, labels_graph, base),
+    )
+
+
+# ---------------------------------------------------------------- /id/ and /search
+
+
+SEARCH_OFFERS: tuple[Offer, ...] = (HTML, Offer("json", "application/json"))
+SEARCH_LIMIT = 50
+
+
+def _entity_href(node: URIRef, base: str) -> str:
+    return local_path(str(node), base) or str(node)
+
+
+def _hit_json(hit: Hit, base: str) -> dict[str, Any]:
+    return {
+        "iri": str(hit.node),
+        "curie": curie(str(hit.node)),
+        "page": _entity_href(hit.node, base),
+        "labels": dict(hit.labels),
+        "match": hit.match,
+        "matched": {
+            "value": str(hit.matched),
+            "lang": hit.matched.language,
+            "property": curie(str(hit.property)),
+        },
+        "types": [curie(str(t)) for t in hit.types],
+    }
+
+
+def _hit_view(hit: Hit, graph: Graph, base: str) -> dict[str, Any]:
+    return {
+        "href": _entity_href(hit.node, base),
+        "curie": curie(str(hit.node)),
+        "labels": hit.labels,
+        "types": [iri_view(str(t), graph, base) for t in hit.types],
+        "match": hit.match,
+        "property": curie(str(hit.property)),
+        "matched": str(hit.matched),
+        "lang": hit.matched.language,
+    }
+
+
+async def search_page(request: Request) -> Response:
+    """``/search?q=``: entities and terms by name, ranked (exact, prefix, substring, near),
+    as HTML or, by Accept or ``format=json``, as JSON."""
+    negotiated = _negotiate(request, SEARCH_OFFERS)
+    if isinstance(negotiated, Response):
+        return negotiated
+    offer = negotiated
+    text = request.query_params.get("q", "")
+    data = _data(request)
+    base = _base(request)
+    try:
+        hits = data.search_index.search(text, SEARCH_LIMIT + 1) if text.strip() else ()
+    except UsageError as exc:
+        return _error(request, 400, "bad-search", str(exc), offer is HTML)
+    if not text.strip() and offer is not HTML:
+        return _error(request, 400, "bad-search", "nothing to search for: give q=", False)
+    limited = len(hits) > SEARCH_LIMIT
+    hits = hits[:SEARCH_LIMIT]
+
+    def render_page() -> Response:
+        if offer is not HTML:
+            body = {
+                "query": text,
+                "count": len(hits),
+                "limited": limited,
+                "results": [_hit_json(hit, base) for hit in hits],
+            }
+            return JSONResponse(body)
+        return _html(
+            render(
+                "search.html",
+                title=f"Search: {text}" if text.strip() else "Search",
+                base=base,
+                search_text=text,
+                hits=[_hit_view(hit, data.combined, base) for hit in hits],
+                limited=limited,
+            )
+        )
+
+    async def produce() -> Response:
+        return await run_in_threadpool(render_page)
+
+    return await _cached(request, produce)
+
+
+async def entity_index(request: Request) -> Response:
+    """``/id/``: the entities by class with counts; ``?class=`` (a CURIE or an IRI) lists
+    the entities of one class."""
+    data = _data(request)
+    base = _base(request)
+    wanted = request.query_params.get("class")
+    chosen: URIRef | None = None
+    if wanted is not None:
+        try:
+            chosen = expand_node(wanted)
+        except KgError as exc:
+            return _error(request, 400, "bad-class", str(exc), True)
+    graph = data.combined
+    figures = stats(graph=graph)
+    if chosen is not None and chosen not in dict(figures.entities_by_class):
+        return _error(request, 404, "not-found", f"no entity of class {curie(str(chosen))}", True)
+
+    def render_page() -> Response:
+        if chosen is None:
+            classes = [
+                (iri_view(str(c), graph, base), n, f"{base}/id/?class={quote(curie(str(c)))}")
+                for c, n in figures.entities_by_class
+            ]
+            return _html(
+                render(
+                    "index.html",
+                    title="Entities by class",
+                    base=base,
+                    total=figures.entities,
+                    classes=classes,
+                    chosen=None,
+                )
+            )
+        members = sorted(
+            (s for s in graph.subjects(RDF.type, chosen) if isinstance(s, URIRef)),
+            key=lambda node: (labels(graph, node).get("en", ""), str(node)),
+        )
+        entities = [
+            {
+                "href": _entity_href(node, base),
+                "curie": curie(str(node)),
+                "labels": title_labels(graph, node),
+            }
+            for node in members
+            if str(node).startswith(str(KK))
         ]
-    return page(title, "".join(body), base, _HEAD)
+        return _html(
+            render(
+                "index.html",
+                title=f"Entities of class {curie(str(chosen))}",
+                base=base,
+                chosen=iri_view(str(chosen), graph, base),
+                entities=entities,
+            )
+        )
+
+    async def produce() -> Response:
+        return await run_in_threadpool(render_page)
+
+    return await _cached(request, produce)
 
 
 # ---------------------------------------------------------------- documents
@@ -365,6 +504,24 @@ _SHAPES_KINDS: tuple[tuple[str, URIRef | None], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Term:
+    """One term of a vocabulary document: its local name (the page's anchor), CURIE,
+    labels and statements."""
+
+    local: str
+    curie: str
+    iri: str
+    labels: list[tuple[str, str]]
+    rows: list[PropertyRow]
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    name: str
+    terms: list[Term]
+
+
 def document_page(
     title: str,
     graph: Graph,
@@ -380,56 +537,32 @@ def document_page(
         {s for s in graph.subjects() if isinstance(s, URIRef) and s.startswith(namespace)},
         key=str,
     )
-    groups: dict[str, list[URIRef]] = {name: [] for name, _ in kinds}
+    groups: dict[str, list[Term]] = {name: [] for name, _ in kinds}
     for term in terms:
         types = set(graph.objects(term, RDF.type))
         name = next((n for n, cls in kinds if cls is not None and cls in types), kinds[-1][0])
-        groups[name].append(term)
-    index = []
-    sections = []
-    for name, members in groups.items():
-        if not members:
-            continue
-        links = ", ".join(
-            f'<a href="#{escape(local, quote=True)}">{escape(local)}</a>'
-            for local in (str(t)[len(namespace) :] for t in members)
-        )
-        index.append(f"<li><strong>{escape(name)}</strong> ({len(members)}): {links}</li>")
-        sections.append(f"<h2>{escape(name)}</h2>")
-        for term in members:
-            local = str(term)[len(namespace) :]
-            names = " / ".join(
-                f'<span lang="{escape(lang or "und", quote=True)}">{escape(text)}</span>'
-                for lang, text in title_labels(graph, term)
+        groups[name].append(
+            Term(
+                str(term)[len(namespace) :],
+                curie(str(term)),
+                str(term),
+                title_labels(graph, term),
+                property_rows(graph.predicate_objects(term), graph, base),
             )
-            sections.append(
-                f'<section class="term" id="{escape(local, quote=True)}"><h3>'
-                f'<a href="#{escape(local, quote=True)}">{escape(curie(str(term)))}</a> '
-                f'<span class="label">{names}</span></h3>'
-                f'<p><code class="iri">{escape(str(term))}</code></p>'
-                + property_table(graph.predicate_objects(term), graph, base)
-                + "</section>"
-            )
-    header = ""
-    if document is not None:
-        header = (
-            '<section id="document">'
-            + property_table(graph.predicate_objects(document), graph, base)
-            + "</section>"
         )
-    body = (
-        f"<h1>{escape(title)}</h1>"
-        + (
-            f'<p><code class="iri">{escape(str(document))}</code></p>'
+    return render(
+        "document.html",
+        title=title,
+        base=base,
+        document=str(document) if document is not None else None,
+        path=path,
+        header=(
+            property_rows(graph.predicate_objects(document), graph, base)
             if document is not None
-            else ""
-        )
-        + _format_links(path, inferred=False)
-        + header
-        + f'<ul class="index">{"".join(index)}</ul>'
-        + "".join(sections)
+            else None
+        ),
+        groups=[TermGroup(name, members) for name, members in groups.items() if members],
     )
-    return page(title, body, base, _HEAD)
 
 
 async def _document(
@@ -507,15 +640,15 @@ async def graph_document(request: Request) -> Response:
     base = _base(request)
 
     def render_html() -> str:
-        body = (
-            f'<h1>Graph {escape(name)}</h1><p><code class="iri">{escape(GRAPH_IRIS[name])}'
-            f"</code></p><p>{len(graph)} triples.</p>"
-            + _format_links(f"{base}/graph/{name}", inferred=False)
-            + f'<p>Query it at <a href="{base}/query">the query page</a> or '
-            f'<a href="{base}/sparql">/sparql</a> (with <code>named-graph-uri</code> or '
-            "<code>GRAPH</code>).</p>"
+        return render(
+            "graph.html",
+            title=f"Graph {name}",
+            base=base,
+            name=name,
+            iri=GRAPH_IRIS[name],
+            size=len(graph),
+            path=f"{base}/graph/{name}",
         )
-        return page(f"Graph {name}", body, base, _HEAD)
 
     return await _document(request, graph, render_html)
 
@@ -536,54 +669,6 @@ async def chart(request: Request) -> Response:
     return await _cached(request, produce)
 
 
-def _timeline_html(moments: list[Moment], base: str, graph: Graph) -> str:
-    items = []
-    for m in moments:
-        if m.date is not None:
-            shown = (
-                f'<time datetime="{escape(str(m.date), quote=True)}">{escape(str(m.date))}</time>'
-            )
-            precision = f" ({escape(m.precision)})" if m.precision else ""
-        else:
-            shown = f"<time>{escape(m.begin)} – {escape(m.end)}</time>"
-            precision = " (span)"
-        qualifier = f' <span class="muted">{escape(m.qualifier)}</span>' if m.qualifier else ""
-        items.append(
-            f"<li>{shown}{precision}{qualifier} "
-            f"{iri_html(str(m.event), graph, base, with_label=False)} "
-            f'{escape(m.label_en)} <span lang="zh" class="muted">{escape(m.label_zh)}</span> '
-            f'<span class="muted">· {escape(m.kind)}</span></li>'
-        )
-    return '<ol class="timeline">' + "".join(items) + "</ol>"
-
-
-def _saved_queries_html(state: KgState, base: str) -> str:
-    rows = []
-    for q in state.saved:
-        api = f"{base}/queries/{q.name}"
-        params = ", ".join(
-            f"{p.name} ({p.type}{', required' if p.required else ''}"
-            f"{', default ' + str(p.default) if p.default is not None else ''})"
-            for p in q.params
-        )
-        links = " ".join(
-            f'<a href="{escape(api)}?format={fmt}">{fmt.upper()}</a>'
-            for fmt in ("json", "csv", "tsv", "xml")
-        )
-        rows.append(
-            f"<tr><td><code>{escape(q.name)}</code>{' (inferred)' if q.inferred else ''}</td>"
-            f"<td>{escape(q.summary)}</td><td>{escape(params) or '—'}</td>"
-            f'<td>{links} <a href="{base}/query?example={escape(q.name, quote=True)}">'
-            "open in the query page</a></td></tr>"
-        )
-    if not rows:
-        return '<p class="muted">No saved queries.</p>'
-    return (
-        '<table id="saved-queries"><thead><tr><th>name</th><th>question</th><th>parameters</th>'
-        f"<th>run it</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
 def home_page(data: PageData, base: str = "") -> str:
     state = data.state
     counts = state.graphs.counts()
@@ -599,29 +684,20 @@ def home_page(data: PageData, base: str = "") -> str:
         ("triples, SHACL shapes", counts["shapes"]),
         ("saved queries", len(state.saved)),
     ]
-    table = "".join(
-        f'<tr><td>{escape(name)}</td><td class="count">{value}</td></tr>'
-        for name, value in count_rows
+    timeline = [
+        {**vars(m), "link": iri_view(str(m.event), data.combined, base, with_label=False)}
+        for m in data.timeline
+    ]
+    return render(
+        "home.html",
+        title="Kazakhstan–Kyrgyzstan knowledge graph",
+        base=base,
+        intro=data.intro,
+        counts=count_rows,
+        chart=Markup(data.chart),  # noqa: S704 - the SVG this project draws, escaped there
+        timeline=timeline,
+        queries=state.saved,
     )
-    body = (
-        "<h1>Kazakhstan–Kyrgyzstan knowledge graph</h1>"
-        f'<p class="intro">{escape(data.intro)}</p>'
-        f'<p>Start at <a href="{base}/id/kazakhstan">Kazakhstan</a>, '
-        f'<a href="{base}/id/kyrgyzstan">Kyrgyzstan</a>, '
-        f'the <a href="{base}/id/article">article</a> '
-        f'or the <a href="{base}/ontology">ontology</a>; ask your own question on the '
-        f'<a href="{base}/query">query page</a>.</p>'
-        f'<h2>Counts</h2><table id="counts"><tbody>{table}</tbody></table>'
-        '<h2 id="chart">Trade and investment</h2>'
-        f'<figure>{data.chart}<figcaption><a href="{base}/chart.svg">chart.svg</a>: every '
-        "kko:TradeFigure and kko:InvestmentFigure, as the graph qualifies it.</figcaption></figure>"
-        '<h2 id="timeline">Timeline</h2>'
-        "<p>Every dated event, ordered by kko:beginDate, with kko:date at the precision the "
-        "article gives.</p>"
-        + _timeline_html(data.timeline, base, data.combined)
-        + f'<h2 id="queries">Saved queries</h2>{_saved_queries_html(state, base)}'
-    )
-    return page("Kazakhstan–Kyrgyzstan knowledge graph", body, base, _HEAD)
 
 
 async def home(request: Request) -> Response:
@@ -904,6 +980,6 @@ async def query_page(request: Request) -> Response:
             f"<script>{_SCRIPT}</script>"
         )
         status = outcome.status if outcome is not None and outcome.error else 200
-        return _html(page("Query the graph", body, base, _HEAD), status)
+        return _html(page("Query the graph", body, base), status)
 
     return await _cached(request, produce)

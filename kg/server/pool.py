@@ -105,6 +105,8 @@ class WorkerPool:
         self._starting: asyncio.Task[None] | None = None
         self.replaced = 0
         self.closed = False
+        self.network = "not started"
+        """Whether the workers are kept off the network (see ``isolate_network``)."""
 
     # ------------------------------------------------------------ life cycle
 
@@ -125,6 +127,7 @@ class WorkerPool:
         if message[0] != "ready":
             process.join(5)
             raise RuntimeError(f"a query worker failed to start: {message[1]}")
+        self.network = message[2]
         return _Worker(process, parent, saved_only)
 
     async def start(self) -> None:

@@ -1,86 +1,53 @@
-"""RDF as HTML: a page layout with inline CSS and no external resources, terms as links
-(the project's IRIs to the server's own pages), literals with their datatype or language,
-property tables, and a node's description (its outgoing and incoming triples with the
-labels of its neighbours). Every piece of text from the graph goes through
-:func:`html.escape`."""
+"""RDF for the HTML pages: terms as views the templates show (the project's IRIs linked to
+the server's own pages, literals with their datatype or language, blank nodes as nested
+statements), property and incoming-link rows, labels, and a node's description (its
+outgoing and incoming triples with the labels of its neighbours). The HTML itself comes
+from the templates (``macros.html``), which escape every piece of text from the graph."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
+from dataclasses import dataclass
 from urllib.parse import quote
 
+from markupsafe import Markup
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.core.namespaces import BASE, KK, KKO, PREFIXES, bind_prefixes
+from kg.server.templating import TEMPLATES, render
 
 __all__ = [
-    "CSP",
     "ONTOLOGY_IRI",
+    "IncomingRow",
+    "PropertyRow",
+    "TermView",
     "curie",
     "describe",
+    "incoming_rows",
+    "iri_html",
+    "iri_view",
     "labels",
+    "literal_html",
+    "literal_view",
     "local_path",
     "page",
-    "property_table",
+    "property_rows",
+    "short_label",
     "term_html",
+    "term_view",
     "title_labels",
 ]
 
 ONTOLOGY_IRI = BASE + "ontology"
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
-# what an HTML page may load: nothing from elsewhere
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "connect-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'"
-)
-
-_CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:0 1rem 3rem}
-body{color:#1b1b1b}
-header.site{display:flex;gap:1.2rem;align-items:baseline;border-bottom:1px solid #ccc}
-header.site{padding:.6rem 0;margin-bottom:1rem}
-header.site a{text-decoration:none}
-a{color:#0645ad}
-h1{font-size:1.6rem;margin:.4rem 0}
-h1 .lang{font-size:.8rem;color:#666;font-weight:normal}
-code,.curie{font-family:ui-monospace,monospace;font-size:.9em}
-table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}
-th,td{border-bottom:1px solid #e2e2e2;text-align:left;vertical-align:top;padding:.25rem .5rem}
-th{background:#f4f4f4}
-.dt{color:#777;font-size:.8em;margin-left:.3em}
-.label{color:#555;margin-left:.4em}
-.muted{color:#777}
-mark{background:#ffe58a;padding:0 .1em}
-blockquote{margin:.3rem 0;padding:.3rem .8rem;border-left:4px solid #d9c36a;background:#fffbea}
-.formats a{margin-right:.6rem}
-.nested{margin:0;width:auto}
-.error{color:#a00;white-space:pre-wrap}
-textarea{width:100%;font-family:ui-monospace,monospace;font-size:.9rem}
-#results,figure{overflow-x:auto}
-figure{margin:0}
-ol.timeline li{margin:.2rem 0}
-ol.timeline time{display:inline-block;min-width:8.5rem;font-family:ui-monospace,monospace}
-"""
 
 
-def page(title: str, body: str, base: str = "", head: str = "") -> str:
-    """A whole HTML document; ``title`` is plain text, ``body`` and ``head`` are HTML."""
-    nav = (
-        f'<header class="site"><a href="{base}/"><strong>Kazakhstan–Kyrgyzstan knowledge '
-        f'graph</strong></a><a href="{base}/query">Query</a><a href="{base}/ontology">'
-        f'Ontology</a><a href="{base}/queries">Saved queries (JSON)</a>'
-        f'<a href="{base}/sparql">SPARQL endpoint</a></header>'
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_CSS}</style>{head}</head>"
-        f"<body>{nav}<main>{body}</main></body></html>\n"
-    )
+def page(title: str, body: str, base: str = "") -> str:
+    """A whole HTML document from the base template; ``title`` is plain text, ``body`` HTML."""
+    return render("base.html", title=title, body=Markup(body), base=base)  # noqa: S704
 
 
 def curie(iri: str) -> str:
@@ -122,12 +89,13 @@ def labels(graph: Graph, node: Node) -> dict[str, str]:
     return found
 
 
-def _short_label(graph: Graph, node: Node) -> str | None:
+def short_label(graph: Graph, node: Node) -> tuple[str, str] | None:
+    """(language, label) to show beside a link: English, else Chinese, else any."""
     found = labels(graph, node)
     for lang in ("en", "zh", ""):
         if lang in found:
-            return found[lang]
-    return next(iter(found.values()), None)
+            return lang, found[lang]
+    return next(iter(found.items()), None)
 
 
 def title_labels(graph: Graph, node: Node) -> list[tuple[str, str]]:
@@ -137,49 +105,76 @@ def title_labels(graph: Graph, node: Node) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda item: (order.get(item[0], 2), item[0]))
 
 
-def literal_html(value: Literal) -> str:
-    text = f'<span class="lit">{escape(str(value))}</span>'
-    if value.language:
-        return text + f'<span class="dt">@{escape(value.language)}</span>'
-    if value.datatype is not None:
-        return text + f'<span class="dt">^^{escape(curie(str(value.datatype)))}</span>'
-    return text
+@dataclass(frozen=True)
+class TermView:
+    """One RDF term as the templates show it (``macros.html``, ``term``).
+
+    ``kind`` is ``iri`` (``text`` its CURIE, ``href`` where it links, ``label`` and
+    ``label_lang`` its label), ``literal`` (``text``, ``lang`` or ``datatype`` as a CURIE),
+    ``bnode`` (``rows``: its own statements), ``list`` (``items``) or ``anonymous``."""
+
+    kind: str
+    text: str = ""
+    href: str | None = None
+    label: str | None = None
+    label_lang: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+    rows: tuple[tuple[TermView, TermView], ...] = ()
+    items: tuple[TermView, ...] = ()
 
 
-def iri_html(iri: str, graph: Graph | None, base: str = "", with_label: bool = True) -> str:
+def literal_view(value: Literal) -> TermView:
+    datatype = None if value.language or value.datatype is None else curie(str(value.datatype))
+    return TermView("literal", str(value), lang=value.language or None, datatype=datatype)
+
+
+def iri_view(iri: str, graph: Graph | None, base: str = "", with_label: bool = True) -> TermView:
+    """An IRI as a link: the server's own page for a project IRI, the IRI itself for
+    another http(s) IRI, no link for any other scheme."""
     target = local_path(iri, base)
     if target is None and iri.startswith(("http://", "https://")):
         target = iri
-    name = f'<span class="curie">{escape(curie(iri))}</span>'
-    link = f'<a href="{escape(target, quote=True)}">{name}</a>' if target else name
-    if with_label and graph is not None:
-        label = _short_label(graph, URIRef(iri))
-        if label:
-            link += f'<span class="label">{escape(label)}</span>'
-    return link
+    found = short_label(graph, URIRef(iri)) if with_label and graph is not None else None
+    lang, label = found if found else (None, None)
+    return TermView("iri", curie(iri), href=target, label=label, label_lang=lang or None)
 
 
-def term_html(term: Node, graph: Graph, base: str = "", depth: int = 0) -> str:
-    """One RDF term as HTML: an IRI as a link with its label, a literal with its datatype
-    or language, a blank node as a nested table of its own statements."""
+def term_view(term: Node, graph: Graph, base: str = "", depth: int = 0) -> TermView:
+    """One RDF term: an IRI as a link with its label, a literal with its datatype or
+    language, a blank node as its own statements (an RDF list as its items)."""
     if isinstance(term, Literal):
-        return literal_html(term)
+        return literal_view(term)
     if isinstance(term, URIRef):
-        return iri_html(str(term), graph, base)
+        return iri_view(str(term), graph, base)
     if isinstance(term, BNode):
         if (term, RDF.first, None) in graph and depth < 6:
-            items = [term_html(item, graph, base, depth + 1) for item in Collection(graph, term)]
-            return "( " + " ".join(items) + " )"
-        rows = sorted(graph.predicate_objects(term), key=_sort_key)
-        if not rows or depth >= 4:
-            return '<span class="muted">[] (an anonymous node)</span>'
-        inner = "".join(
-            f"<tr><td>{iri_html(str(p), graph, base, with_label=False)}</td>"
-            f"<td>{term_html(o, graph, base, depth + 1)}</td></tr>"
-            for p, o in rows
+            items = tuple(
+                term_view(item, graph, base, depth + 1) for item in Collection(graph, term)
+            )
+            return TermView("list", items=items)
+        pairs = sorted(graph.predicate_objects(term), key=_sort_key)
+        if not pairs or depth >= 4:
+            return TermView("anonymous")
+        rows = tuple(
+            (iri_view(str(p), graph, base, with_label=False), term_view(o, graph, base, depth + 1))
+            for p, o in pairs
         )
-        return f'<table class="nested">{inner}</table>'
-    return escape(str(term))
+        return TermView("bnode", rows=rows)
+    return TermView("literal", str(term))
+
+
+def term_html(view: TermView) -> Markup:
+    """A term's view as HTML (the ``term`` macro), for pages that place it themselves."""
+    return Markup(TEMPLATES.get_template("macros.html").module.term(view))  # type: ignore[attr-defined]  # noqa: S704
+
+
+def iri_html(iri: str, graph: Graph | None, base: str = "", with_label: bool = True) -> Markup:
+    return term_html(iri_view(iri, graph, base, with_label))
+
+
+def literal_html(value: Literal) -> Markup:
+    return term_html(literal_view(value))
 
 
 def _property_rank(prop: Node) -> tuple[int, str]:
@@ -192,33 +187,30 @@ def _sort_key(pair: tuple[Node, Node]) -> tuple[tuple[int, str], str]:
     return (_property_rank(prop), str(value))
 
 
-def _table(headings: tuple[str, ...], rows: list[str]) -> str:
-    if not rows:
-        return '<p class="muted">None.</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in headings)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+PropertyRow = tuple[TermView, TermView]
+IncomingRow = tuple[TermView, TermView, str]
 
 
-def property_table(pairs: Iterable[tuple[Node, Node]], graph: Graph, base: str = "") -> str:
-    """Property → value rows (sorted: type, labels, then by property), values rendered
-    with the labels in ``graph``."""
-    rows = [
-        f"<tr><td>{iri_html(str(p), graph, base, with_label=False)}</td>"
-        f"<td>{term_html(o, graph, base)}</td></tr>"
+def property_rows(
+    pairs: Iterable[tuple[Node, Node]], graph: Graph, base: str = ""
+) -> list[PropertyRow]:
+    """Property → value rows (sorted: type, labels, then by property), values shown with
+    the labels in ``graph``."""
+    return [
+        (iri_view(str(p), graph, base, with_label=False), term_view(o, graph, base))
         for p, o in sorted(set(pairs), key=_sort_key)
     ]
-    return _table(("property", "value"), rows)
 
 
-def incoming_table(rows: Iterable[tuple[Node, Node, str]], graph: Graph, base: str = "") -> str:
+def incoming_rows(
+    rows: Iterable[tuple[Node, Node, str]], graph: Graph, base: str = ""
+) -> list[IncomingRow]:
     """Subject, property and which graph says it, for the triples pointing at a node."""
     ordered = sorted(set(rows), key=lambda r: (r[2], curie(str(r[1])), str(r[0])))
-    cells = [
-        f'<tr class="{escape(kind, quote=True)}"><td>{term_html(s, graph, base)}</td>'
-        f"<td>{iri_html(str(p), graph, base, with_label=False)}</td><td>{escape(kind)}</td></tr>"
+    return [
+        (term_view(s, graph, base), iri_view(str(p), graph, base, with_label=False), kind)
         for s, p, kind in ordered
     ]
-    return _table(("subject", "property", "graph"), cells)
 
 
 def _add_bnode_closure(out: Graph, graph: Graph, node: Node, seen: set[Node]) -> None:

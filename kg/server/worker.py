@@ -3,7 +3,9 @@ time (an ad hoc SPARQL query or a saved query) and sends back the finished docum
 
 The parent kills a worker that overruns its time limit and starts another, so nothing a
 query does (a runaway regular expression, a cartesian product, a huge string) can hold the
-server. Each worker may also run under an address-space limit (``RLIMIT_AS``).
+server. Each worker may also run under an address-space limit (``RLIMIT_AS``), and on Linux
+runs in a network namespace of its own, where no connection can be opened
+(:func:`isolate_network`).
 
 A worker runs its queries on the Oxigraph store (:mod:`kg.server.engine`, the default) or
 on rdflib graphs (:class:`WorkerState`, ``--store memory``)."""
@@ -16,6 +18,8 @@ import gc
 import logging
 import os
 import resource
+import socket
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -52,7 +56,16 @@ from kg.server.jobs import (
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, typed
 from kg.server.safety import Refused
 
-__all__ = ["Reply", "SavedJob", "SparqlJob", "WorkerState", "worker_main"]
+__all__ = [
+    "PROBE_VARIABLE",
+    "Reply",
+    "SavedJob",
+    "SparqlJob",
+    "WorkerState",
+    "isolate_network",
+    "probe_network",
+    "worker_main",
+]
 
 log = logging.getLogger("kg.server.worker")
 
@@ -121,11 +134,21 @@ class WorkerState(JobHandler):
 
     def sparql_job(self, job: SparqlJob) -> Reply:
         parsed = self._checks.parsed(job.text)
-        chosen = chosen_dataset(job, parsed, tuple(GRAPH_IRIS))
         prepared = parsed.query
+        try:  # a text with a #+ header runs as its saved query does
+            bindings, needs_inferred = execution.text_bindings(job.text)
+        except KgError as exc:
+            raise Refused(400, "bad-parameter", str(exc)) from exc
+        chosen = chosen_dataset(job, parsed, tuple(GRAPH_IRIS), needs_inferred)
         prepared.algebra["datasetClause"] = None  # the dataset is ours: nothing is loaded
         dataset = self.dataset(chosen.defaults, chosen.named)
-        return self._run(lambda: dataset.query(prepared), job.accept, job.format, job.max_rows)
+        variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
+        return self._run(
+            lambda: dataset.query(prepared, initBindings=variables),  # type: ignore[arg-type]
+            job.accept,
+            job.format,
+            job.max_rows,
+        )
 
     def saved_job(self, job: SavedJob) -> Reply:
         try:
@@ -212,9 +235,58 @@ def limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+"""unshare(2) flags: a new network namespace, a new user namespace."""
+
+PROBE_VARIABLE = "KG_NETWORK_PROBE"
+"""An address (``host:port``) each worker tries to connect to once isolated, logging the
+outcome: a way to check a deployment (and the tests') that workers cannot reach it."""
+
+
+def isolate_network() -> str:
+    """Move this process (before it starts any thread) into a network namespace of its own:
+    its only interface is a loopback that is down, so no connection can be opened to any
+    address, whatever a query makes the engine try. As root (or with the capability) a
+    network namespace; otherwise a user namespace holding one, where the kernel allows it.
+    Returns what was done, or (starting with ``not isolated``) why it could not be."""
+    if not sys.platform.startswith("linux"):
+        return "not isolated: network namespaces need Linux"
+    libc = ctypes.CDLL(None, use_errno=True)
+    failures = []
+    for flags, what in (
+        (CLONE_NEWNET, "a network namespace"),
+        (CLONE_NEWUSER | CLONE_NEWNET, "a user and network namespace"),
+    ):
+        if libc.unshare(flags) == 0:
+            return f"isolated: {what} of its own, with no interface up"
+        failures.append(os.strerror(ctypes.get_errno()))
+    return (
+        f"not isolated: unshare failed ({'; '.join(failures)}); run as root or allow "
+        "unprivileged user namespaces to keep query workers off the network"
+    )
+
+
+def probe_network(address: str) -> str:
+    """Try to open a TCP connection to ``address`` (``host:port``): what happened, in words."""
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=2):
+            return f"connected to {address}"
+    except (OSError, ValueError) as exc:
+        return f"could not connect to {address}: {exc}"
+
+
 def worker_main(conn: Connection, sources: Sources, memory_mb: int, engine: EngineSource) -> None:
-    """The worker process: load the graphs (rdflib, or the Oxigraph store ``engine``
-    names), say ready, then answer jobs until the pipe closes."""
+    """The worker process: leave the network (:func:`isolate_network`), load the graphs
+    (rdflib, or the Oxigraph store ``engine`` names), say ready (with the network's state),
+    then answer jobs until the pipe closes."""
+    network = isolate_network()
+    if network.startswith("not"):
+        log.warning("query worker %s: %s", os.getpid(), network)
+    probe = os.environ.get(PROBE_VARIABLE)
+    if probe:
+        log.warning("query worker %s: network probe: %s", os.getpid(), probe_network(probe))
     limit_malloc_arenas()
     try:
         state: WorkerState | EngineState
@@ -227,7 +299,7 @@ def worker_main(conn: Connection, sources: Sources, memory_mb: int, engine: Engi
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     freeze_loaded()
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", os.getpid(), network))
     while True:
         try:
             job = conn.recv()

@@ -1,0 +1,154 @@
+"""One meaning of a saved query: every saved query (queries/*.rq) gives the same rows by
+every path (``kg query NAME``, ``kg sparql FILE``, ``/queries/NAME``, its text sent to
+``/sparql``, the query page), or every path refuses it naming the same missing parameter.
+A real ``kg serve`` on 127.0.0.1 and the real ``kg`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from server_helpers import KK, REPO, running_server
+from stores.normal import normal_rows
+from test_saved_queries import list_columns
+
+from kg.stores import result_from_json
+
+pytestmark = pytest.mark.realdata
+
+QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
+KG = [sys.executable, "-m", "kg"]
+ENV = {**os.environ, "KG_HOME": str(REPO)}
+Rows = Counter[tuple[Any, ...]]
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    env = {"KG_HOME": str(REPO), "KG_QUERIES_DIR": str(REPO / "queries")}
+    with running_server(tmp_path_factory.mktemp("paths"), "--workers", "1", env=env) as running:
+        yield running
+
+
+def kg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*KG, *args, "--no-cache"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=REPO,
+        timeout=300,
+        check=False,
+    )
+
+
+def rows(document: str | bytes, text: str) -> Rows:
+    """The rows of a SPARQL JSON results document of the query ``text``, as a multiset,
+    compared by value as the store tests compare them (lists as sets)."""
+    return Counter(normal_rows(result_from_json(document), list_columns(text)))
+
+
+def page_row_count(html: str) -> int:
+    """How many rows the server-rendered results table of a page shows."""
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.DOTALL)
+    assert body is not None, html[-2000:]
+    return body.group(1).count("<tr")
+
+
+@pytest.mark.parametrize("file", QUERY_FILES, ids=lambda f: f.stem)
+def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
+    name, text = file.stem, file.read_text(encoding="utf-8")
+    reference = kg("query", name, "--format", "json")
+    by_file = kg("sparql", str(file), "--format", "json")
+    saved = httpx.get(f"{server.url}/queries/{name}", timeout=120)
+    posted = httpx.post(
+        f"{server.url}/sparql",
+        data={"query": text},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=120,
+    )
+    page = httpx.get(f"{server.url}/query", params={"query": text}, timeout=120)
+    if reference.returncode != 0:  # a parameter without a default: every path refuses it
+        assert reference.returncode == 2
+        needed = re.search(r"needs a value for (.*)$", reference.stderr.strip())
+        assert needed is not None, reference.stderr
+        assert by_file.returncode == 2
+        assert needed.group(1) in by_file.stderr
+        for answer in (saved, posted, page):
+            assert answer.status_code == 400
+            assert needed.group(1) in unescape(answer.text)
+        return
+    expected = rows(reference.stdout, text)
+    assert by_file.returncode == 0, by_file.stderr
+    assert rows(by_file.stdout, text) == expected
+    assert saved.status_code == 200, saved.text
+    assert rows(saved.content, text) == expected
+    assert posted.status_code == 200, posted.text
+    assert rows(posted.content, text) == expected
+    assert page.status_code == 200, page.text[-2000:]
+    assert page_row_count(page.text) == sum(expected.values())
+
+
+def test_the_defaults_give_the_article_s_answers(server) -> None:
+    """The article: in 2024 Kazakhstan exported US$1.26 billion (12.6亿美元) to Kyrgyzstan and
+    Kyrgyzstan US$456 million (4.56亿美元) to Kazakhstan; the diplomatic relations' one quote
+    is 哈萨克斯坦与吉尔吉斯斯坦于1992年10月15日正式建立外交关系."""
+    exports = (REPO / "queries" / "exports.rq").read_text(encoding="utf-8")
+    answer = httpx.post(f"{server.url}/sparql", data={"query": exports}, headers=JSON)
+    amounts = sorted(float(b["amount"]["value"]) for b in answer.json()["results"]["bindings"])
+    assert amounts == [456_000_000, 1_260_000_000]
+    source = (REPO / "queries" / "fact-source.rq").read_text(encoding="utf-8")
+    answer = httpx.post(f"{server.url}/sparql", data={"query": source}, headers=JSON)
+    quotes = [b["quote"]["value"] for b in answer.json()["results"]["bindings"]]
+    assert quotes == ["哈萨克斯坦与吉尔吉斯斯坦于1992年10月15日正式建立外交关系"]
+
+
+def test_a_parameter_given_applies_on_every_path(server) -> None:
+    """The article gives export figures for 2024 only: 2023 has none, by every path."""
+    file = REPO / "queries" / "exports.rq"
+    cli = kg("sparql", str(file), "-p", "year=2023", "--format", "json")
+    assert cli.returncode == 0, cli.stderr
+    assert json.loads(cli.stdout)["results"]["bindings"] == []
+    reference = kg("query", "exports", "-p", "year=2023", "--format", "json")
+    assert json.loads(reference.stdout)["results"]["bindings"] == []
+    saved = httpx.get(f"{server.url}/queries/exports", params={"year": "2023"}, headers=JSON)
+    assert saved.json()["results"]["bindings"] == []
+    node = kg("sparql", str(REPO / "queries" / "fact-source.rq"), "-p", "node=kk:kyrgyzstan")
+    assert node.returncode == 0, node.stderr
+
+
+def test_a_header_in_an_ad_hoc_text_binds_and_types(server) -> None:
+    text = (
+        "#+ defaults:\n#+   - state: kk:kyrgyzstan\n"
+        "SELECT ?label WHERE { ?_state_iri rdfs:label ?label FILTER(lang(?label) = 'en') }"
+    )
+    answer = httpx.post(f"{server.url}/sparql", data={"query": text}, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    assert [b["label"]["value"] for b in answer.json()["results"]["bindings"]] == ["Kyrgyzstan"]
+    cli = kg("sparql", text, "-p", f"state={KK}kazakhstan", "--format", "csv")
+    assert cli.stdout.splitlines() == ["label", "Kazakhstan"]
+    bad = kg("sparql", text.replace("?_state_iri", "?_state_integer"))
+    assert bad.returncode == 2
+    assert "parameter 'state' expects an xsd:integer" in bad.stderr
+    refused = httpx.post(
+        f"{server.url}/sparql",
+        data={"query": text.replace("kk:kyrgyzstan", "not an IRI")},
+        headers=JSON,
+    )
+    assert refused.status_code == 400
+    assert "state" in refused.json()["message"]
+
+
+def test_parameters_for_a_text_without_header_are_refused() -> None:
+    cli = kg("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "-p", "year=2024")
+    assert cli.returncode == 2
+    assert "the query has no parameter 'year'; it takes none" in cli.stderr
