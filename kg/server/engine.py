@@ -39,7 +39,7 @@ from kg.server.jobs import (
     chosen_dataset,
 )
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, typed
-from kg.server.safety import Refused
+from kg.server.safety import Refused, normalised_query, words
 from kg.stores.oxigraph import pyoxigraph_module
 from kg.stores.values import with_values
 
@@ -93,10 +93,14 @@ class EngineState(JobHandler):
         return self._iris(("asserted", "inferred") if inferred else ("asserted",))
 
     def sparql_job(self, job: SparqlJob) -> Reply:
-        parsed = self._checks.parsed(job.text)
+        """Run the normalised text (:func:`normalised_query`, which refuses SERVICE) on the
+        engine. Only a text with a FROM clause is parsed by rdflib first, to read its graphs;
+        a text the engine cannot parse is, to tell an update (403) from an error (400)."""
+        normal = normalised_query(job.text)
+        parsed = self._checks.parsed(job.text) if "from" in words(normal) else None
         try:  # a text with a #+ header runs as its saved query does
             bindings, needs_inferred = execution.text_bindings(job.text)
-            text = with_values(parsed.text, bindings)
+            text = with_values(normal, bindings)
         except KgError as exc:
             raise Refused(400, "bad-parameter", str(exc)) from exc
         dataset = chosen_dataset(job, parsed, tuple(self.graphs), needs_inferred)
@@ -104,14 +108,14 @@ class EngineState(JobHandler):
         if "inferred" in defaults and "asserted" not in defaults:  # as on the rdflib path
             defaults = ("asserted", *defaults)
         default, named = self._iris(defaults), self._iris(dataset.named)
-        return self._run(
-            lambda: self.store.query(
+        try:
+            answer = self.store.query(
                 text, prefixes=PREFIXES, default_graph=default, named_graphs=named
-            ),
-            job.accept,
-            job.format,
-            job.max_rows,
-        )
+            )
+        except SyntaxError as exc:
+            self._checks.parsed(job.text)  # an update, or rdflib's own syntax error
+            raise Refused(400, "syntax", f"SPARQL syntax error: {exc}") from exc
+        return self._run(lambda: answer, job.accept, job.format, job.max_rows)
 
     def saved_job(self, job: SavedJob) -> Reply:
         try:

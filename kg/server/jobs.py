@@ -195,16 +195,20 @@ class Dataset:
 
 
 def chosen_dataset(
-    job: SparqlJob, parsed: ParsedQuery, held: tuple[str, ...], inferred: bool = False
+    job: SparqlJob,
+    parsed: ParsedQuery | None,
+    held: tuple[str, ...],
+    inferred: bool = False,
 ) -> Dataset:
-    """The dataset of ``job``: the protocol's graphs override the query's FROM clauses;
-    without either, the asserted graph and every graph in ``held`` as named graphs; the
-    inferred graph joins the default one when the job or ``inferred`` (the query's header)
-    asks. SERVICE and unknown graphs are :class:`Refused`."""
-    if parsed.service:
+    """The dataset of ``job``: the protocol's graphs override the query's FROM clauses (read
+    from ``parsed``; None for a query that has none); without either, the asserted graph and
+    every graph in ``held`` as named graphs; the inferred graph joins the default one when
+    the job or ``inferred`` (the query's header) asks. SERVICE and unknown graphs are
+    :class:`Refused`."""
+    if parsed is not None and parsed.service:
         raise Refused(403, "service", "SERVICE is refused: this endpoint never fetches")
-    from_defaults = check_graph_iris(parsed.from_iris, "FROM")
-    from_named = check_graph_iris(parsed.from_named_iris, "FROM NAMED")
+    from_defaults = check_graph_iris(parsed.from_iris if parsed else (), "FROM")
+    from_named = check_graph_iris(parsed.from_named_iris if parsed else (), "FROM NAMED")
     protocol_defaults = check_graph_iris(job.default_graphs, "default-graph-uri")
     protocol_named = check_graph_iris(job.named_graphs, "named-graph-uri")
     if protocol_defaults or protocol_named:  # the protocol overrides the query
