@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import endpoint, readme, serving
+from benchmarks import endpoint, readme, serving, slow_clients
 from benchmarks.generate import generate
 
 __all__ = ["main"]
@@ -535,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-endpoint", action="store_true", help="skip the endpoint benchmark")
     endpoint.add_arguments(sub)
     serving.add_arguments(sub)
+    slow_clients.add_arguments(sub)
     p = sub.add_parser("table", help="print a results file as a Markdown table")
     p.add_argument("results", type=Path, nargs="?", default=RESULTS / "results.json")
     sub.add_parser("readme", help="write benchmarks/README.md from the latest results")
@@ -560,6 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("startup", "fairness"):
         serving.main(args, _say)
         _update_readme(args.out / "results.json")
+        return 0
+    if args.command == "slow-clients":
+        slow_clients.main(args, _say)
         return 0
     if args.command == "generate":
         count = generate(args.scale, args.output, seed=args.seed)

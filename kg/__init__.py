@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kg.graph.loading import load_graph
     from kg.graph.provenance import Evidence, Provenance, source
     from kg.graph.reasoning import reason
+    from kg.graph.search import Hit, search
     from kg.graph.serialization import export
     from kg.graph.validation import ValidationReport, ValidationResult, validate
     from kg.publishing.build import BuildReport, build
@@ -76,6 +77,8 @@ _LAZY = {
     "run_query": "kg.queries.execution",
     "sparql": "kg.queries.execution",
     "reason": "kg.graph.reasoning",
+    "Hit": "kg.graph.search",
+    "search": "kg.graph.search",
     "QueryResult": "kg.queries.results",
     "export": "kg.graph.serialization",
     "ValidationReport": "kg.graph.validation",
@@ -88,6 +91,7 @@ __all__ = [
     "BuildReport",
     "CheckResult",
     "Evidence",
+    "Hit",
     "InconsistencyError",
     "KgError",
     "MissingParameterError",
@@ -120,6 +124,7 @@ __all__ = [
     "reason",
     "run_checks",
     "run_query",
+    "search",
     "source",
     "sparql",
     "stats",

@@ -22,16 +22,28 @@ from kg.core.lazy import lazy_module
 
 if TYPE_CHECKING:  # imported on first use: `kg query` never loads pyshacl or owlrl, and
     # answers from the cache without loading rdflib
+    from rdflib.term import Node
+
     from kg import stores
     from kg.core import namespaces
-    from kg.graph import cache, counts, loading, provenance, search, serialization, validation
+    from kg.graph import (
+        cache,
+        counts,
+        loading,
+        provenance,
+        search,
+        serialization,
+        validation,
+        verification,
+    )
     from kg.publishing import build as publish
+    from kg.queries import disputes
     from kg.queries import execution as queries
     from kg.queries.results import QueryResult
 else:  # stand-ins that import each module on first attribute access
     stores = lazy_module("kg.stores")
     namespaces = lazy_module("kg.core.namespaces")
-    cache, counts, loading, provenance, search, serialization, validation = (
+    cache, counts, loading, provenance, search, serialization, validation, verification = (
         lazy_module(f"kg.graph.{name}")
         for name in (
             "cache",
@@ -41,10 +53,12 @@ else:  # stand-ins that import each module on first attribute access
             "search",
             "serialization",
             "validation",
+            "verification",
         )
     )
     publish = lazy_module("kg.publishing.build")
     queries = lazy_module("kg.queries.execution")
+    disputes = lazy_module("kg.queries.disputes")
 from kg.core.errors import KgError, UsageError
 from kg.core.paths import default_sources
 from kg.core.progress import Progress
@@ -75,9 +89,28 @@ def _err(text: str) -> None:
 
 def _render(result: QueryResult, args: argparse.Namespace) -> str:
     result.check_format(args.format)
+    found = _doubtful(result)
+    if args.format == "json" and found:
+        data = json.loads(result.serialize("json"))
+        data["verification"] = [
+            {"row": f.row, "column": f.column, "node": str(f.node), "status": f.status}
+            for f in found
+        ]
+        return json.dumps(data, ensure_ascii=False) + "\n"
     if args.format != "table":
         return result.serialize(args.format)
-    return result.table(width=_table_width(args), languages=args.languages)
+    table = result.table(width=_table_width(args), languages=args.languages)
+    names = {f.node: namespaces.compact(f"<{f.node}>").strip("<>") for f in found}
+    return table + "".join(line + "\n" for line in disputes.warning_lines(found, names))
+
+
+def _doubtful(result: QueryResult) -> tuple[disputes.Flag, ...]:
+    """The rows that rest on a contradicted or unverified fact of the project's verification
+    layer (none where the project has no such layer)."""
+    layer_files = default_sources().verification
+    if result.type != "SELECT" or not layer_files:
+        return ()
+    return disputes.flags(result, loading.load_graph(paths=layer_files))
 
 
 def _table_width(args: argparse.Namespace) -> int | None:
@@ -220,7 +253,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     _answer(
         args,
         text,
-        [*sources.graph_files(), query_file],
+        [*sources.graph_files(), *sources.verification, query_file],
         {"command": "query", "name": args.name, "params": params},
         lambda: queries.run_query(args.name, params, inferred=args.inferred, store=_store(args)),
     )
@@ -246,7 +279,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     _answer(
         args,
         text,
-        default_sources().graph_files(),
+        [*default_sources().graph_files(), *default_sources().verification],
         {"command": "sparql", "query": text, "params": params},
         lambda: queries.sparql(
             text, inferred=args.inferred, store=_store(args), params=params, source=source
@@ -291,7 +324,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     store = _store(args, read_only=False)
     if store is None:
         raise UsageError("kg push needs --endpoint URL or --store oxigraph --path DIR")
-    which = ("asserted", "inferred") if args.which == "both" else (args.which,)
+    which = None if args.which == "both" else (args.which,)
     with Progress("pushing", quiet=args.quiet):
         loaded = stores.load_published(store, args.dist, which, graph=args.graph)
     store.close()
@@ -321,7 +354,39 @@ def cmd_source(args: argparse.Namespace) -> int:
         _out(f"    {namespaces.compact(str(statement.predicate))} {shown}")
         for ev in statement.evidence:
             _out(f"      {namespaces.compact(str(ev.excerpt))}: {ev.exact}")
+    _print_verification(found.verification)
     return EXIT_OK
+
+
+def _term_text(term: Node) -> str:
+    """A term as a CURIE or its Turtle form, for the terminal."""
+    shown = namespaces.compact(term.n3())
+    return shown[1:-1] if shown.startswith("<") and shown.endswith(">") else shown
+
+
+def _print_verification(assessment: verification.Assessment | None) -> None:
+    """What independent sources say of the node, under its quotes."""
+    if assessment is None:
+        if default_sources().verification:  # a project with the layer: say it has nothing
+            _out("  verification: no assessment in the verification layer")
+        return
+    mark = "  (DISPUTED)" if assessment.status == "contradicted" else ""
+    _out(f"  verification: {assessment.status}{mark}")
+    for finding in assessment.findings:
+        if finding.property is not None and finding.source_value is not None:
+            article = _term_text(finding.article_value) if finding.article_value else "(none)"
+            _out(
+                f"    {_term_text(finding.property)}: article {article}; "
+                f"source {_term_text(finding.source_value)}"
+            )
+        if finding.body:
+            _out(f"      {finding.body}")
+        src = finding.source
+        if src is not None:
+            parts = [p for p in (src.publisher, src.title, src.published, src.url) if p]
+            _out(f"      source: {'; '.join(parts)}")
+        elif finding.found_via:
+            _out(f"      searched: {finding.found_via}")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -495,7 +560,8 @@ def _parser() -> argparse.ArgumentParser:
         "--which",
         choices=["asserted", "inferred", "both"],
         default="both",
-        help="which published graph to load (default: both, each into its named graph)",
+        help="which published graph to load (default: both, each into its named graph, and "
+        "the verification layer where it was published)",
     )
     _store_options(p, push=True)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from kg.core.paths import Sources, default_sources
@@ -31,3 +33,15 @@ def real_data_present() -> bool:
     return (REPO / "ontology" / "kazkgz.ttl").is_file() and (
         REPO / "graph" / "article.ttl"
     ).is_file()
+
+
+def run_kg(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m kg -q ARGS`` in the repository, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "kg", "-q", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=REPO,
+    )

@@ -59,6 +59,7 @@ def test_help_on_every_command(kg) -> None:
         "build",
         "source",
         "stats",
+        "search",
     ):
         assert command in top.stdout
         proc = kg(command, "--help")

@@ -35,7 +35,7 @@ BIN = Path(sys.executable).parent
 BASH = shutil.which("bash") or "/bin/bash"
 KG_COMMANDS = {
     "validate", "reason", "queries", "query", "sparql", "export", "build", "source", "stats",
-    "push", "serve",
+    "push", "serve", "search",
 }  # fmt: skip
 
 

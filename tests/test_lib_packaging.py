@@ -67,6 +67,11 @@ def test_wheel_ships_the_data_and_finds_it(tmp_path: Path) -> None:
     # the server's templates and style sheet
     assert "kg/server/templates/base.html" in names
     assert "kg/server/static/site.css" in names
+    # the workbench works offline from the wheel: YASGUI's build, its licences, its script
+    for name in ("yasgui.min.js", "yasgui.min.css", "LICENSES.txt"):
+        assert f"kg/server/static/vendor/yasgui/{name}" in names
+    assert "kg/server/static/workbench.js" in names
+    assert "kg/server/templates/workbench.html" in names
     for folder in ("ontology", "graph", "shapes", "queries"):
         for file in (REPO / folder).rglob("*"):
             if file.is_file() and "__pycache__" not in file.parts:

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 import kg
+from kg.core.paths import default_sources
 
 REPO = Path(__file__).resolve().parent.parent
 GRAPH_DIR = REPO / "graph"
@@ -45,7 +46,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def _article_files() -> list[Path]:
-    return [p for p in sorted(GRAPH_DIR.glob("*.ttl")) if p != REFERENCE]
+    """The article's data files, without the other layers (reference, verification)."""
+    return list(default_sources().data)
 
 
 def _load(*files: Path) -> Graph:

@@ -18,6 +18,7 @@ import pytest
 from stores.normal import Row, normal_rows
 from test_saved_queries import CASES, SAVED, SOURCES, Case, list_columns
 
+from kg.core.settings import VERIFICATION_GRAPH
 from kg.graph.cache import load_inferred
 from kg.queries.execution import bind_parameters, run_query
 from kg.stores import ASSERTED_GRAPH, INFERRED_GRAPH, OxigraphStore, with_values
@@ -29,10 +30,12 @@ pytestmark = pytest.mark.realdata
 
 @cache
 def store() -> OxigraphStore:
-    """An Oxigraph store with the ontology and the article's data, and the closure."""
+    """An Oxigraph store with the ontology and the article's data, the closure, and the
+    verification layer in its named graph (as ``kg push`` loads them)."""
     result = OxigraphStore()
     result.replace(ASSERTED_GRAPH, list(SOURCES.graph_files()))
     result.replace(INFERRED_GRAPH, load_inferred(paths=SOURCES))
+    result.replace(VERIFICATION_GRAPH, list(SOURCES.verification))
     return result
 
 

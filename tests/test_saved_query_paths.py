@@ -1,6 +1,6 @@
 """One meaning of a saved query: every saved query (queries/*.rq) gives the same rows by
 every path (``kg query NAME``, ``kg sparql FILE``, ``/queries/NAME``, its text sent to
-``/sparql``, the query page), or every path refuses it naming the same missing parameter.
+``/sparql``, the HTML pages of both), or every path refuses it naming the same missing parameter.
 A real ``kg serve`` on 127.0.0.1 and the real ``kg`` command."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from server_helpers import KK, REPO, running_server
 from stores.normal import normal_rows
 from test_saved_queries import list_columns
 
+from kg import MissingParameterError, run_query, sparql
 from kg.stores import result_from_json
 
 pytestmark = pytest.mark.realdata
@@ -30,6 +31,7 @@ KG = [sys.executable, "-m", "kg"]
 ENV = {**os.environ, "KG_HOME": str(REPO)}
 Rows = Counter[tuple[Any, ...]]
 JSON = {"Accept": "application/sparql-results+json"}
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +59,13 @@ def rows(document: str | bytes, text: str) -> Rows:
     return Counter(normal_rows(result_from_json(document), list_columns(text)))
 
 
-def page_row_count(html: str) -> int:
-    """How many rows the server-rendered results table of a page shows."""
+def page_rows(html: str) -> int:
+    """How many rows a results page says its query gave, checked against its table."""
+    total = re.search(r'data-rows="(\d+)"', html)
+    assert total is not None, html[-2000:]
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.DOTALL)
-    assert body is not None, html[-2000:]
-    return body.group(1).count("<tr")
+    assert (body.group(1).count("<tr>") if body else 0) == int(total.group(1))
+    return int(total.group(1))
 
 
 @pytest.mark.parametrize("file", QUERY_FILES, ids=lambda f: f.stem)
@@ -76,7 +80,15 @@ def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
         headers={"Accept": "application/sparql-results+json"},
         timeout=120,
     )
-    page = httpx.get(f"{server.url}/query", params={"query": text}, timeout=120)
+    page = httpx.get(
+        f"{server.url}/sparql",
+        params={"query": text, "limit": "1000"},
+        headers=BROWSER,
+        timeout=120,
+    )
+    form = httpx.get(
+        f"{server.url}/queries/{name}", params={"limit": "1000"}, headers=BROWSER, timeout=120
+    )
     if reference.returncode != 0:  # a parameter without a default: every path refuses it
         assert reference.returncode == 2
         needed = re.search(r"needs a value for (.*)$", reference.stderr.strip())
@@ -86,6 +98,8 @@ def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
         for answer in (saved, posted, page):
             assert answer.status_code == 400
             assert needed.group(1) in unescape(answer.text)
+        assert form.status_code == 200  # the form, asking for the value
+        assert needed.group(1) in unescape(form.text)
         return
     expected = rows(reference.stdout, text)
     assert by_file.returncode == 0, by_file.stderr
@@ -94,8 +108,9 @@ def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
     assert rows(saved.content, text) == expected
     assert posted.status_code == 200, posted.text
     assert rows(posted.content, text) == expected
-    assert page.status_code == 200, page.text[-2000:]
-    assert page_row_count(page.text) == sum(expected.values())
+    for html in (page, form):
+        assert html.status_code == 200, html.text[-2000:]
+        assert page_rows(html.text) == sum(expected.values())
 
 
 def test_the_defaults_give_the_article_s_answers(server) -> None:
@@ -152,3 +167,21 @@ def test_parameters_for_a_text_without_header_are_refused() -> None:
     cli = kg("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "-p", "year=2024")
     assert cli.returncode == 2
     assert "the query has no parameter 'year'; it takes none" in cli.stderr
+
+
+@pytest.mark.parametrize("file", QUERY_FILES, ids=lambda f: f.stem)
+def test_kg_sparql_of_the_text_gives_the_rows_of_run_query(file: Path) -> None:
+    text = file.read_text(encoding="utf-8")
+    try:
+        expected = run_query(file.stem)
+    except MissingParameterError as missing:
+        needed = missing.names
+    else:
+        needed = ()
+    if needed:  # a parameter without a default: refused alike
+        with pytest.raises(MissingParameterError) as raised:
+            sparql(text)
+        assert raised.value.names == needed
+        return
+    columns = list_columns(text)
+    assert Counter(normal_rows(sparql(text), columns)) == Counter(normal_rows(expected, columns))

@@ -77,7 +77,7 @@ def test_ad_hoc_select(server) -> None:
 
 def test_ad_hoc_inferred(server) -> None:
     saved = (QUERIES / "heads-of-state.rq").read_text(encoding="utf-8")
-    # without its #+ header, which would ask for the inferred graph itself
+    # without its #+ header (which asks for the inferred graph), the text runs on the asserted
     query = "\n".join(line for line in saved.splitlines() if not line.startswith("#+"))
     asserted = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
     assert asserted == set()  # the class is only inferred

@@ -129,6 +129,24 @@ def test_entity_page_shows_labels_links_and_the_sentence(server) -> None:
     assert '<span class="label" lang="en">Kazakhstan</span>' in section(html, "asserted")
 
 
+def test_entity_page_shows_the_dispute_beside_the_quote(server) -> None:
+    """The article gives 1992-10-15 (its quote stays); utrk.kg gives 1992-08-27."""
+    html = get(server, "/id/establishment-of-diplomatic-relations", BROWSER_ACCEPT).text
+    assert html.index('<section id="article">') < html.index('<section id="verification">')
+    shown = section(html, "verification")
+    assert "<strong>contradicted</strong>" in shown
+    assert '<span lang="zh">有出入</span>' in shown
+    assert "1992-10-15" in shown
+    assert "1992-08-27" in shown
+    assert 'href="https://utrk.kg/ru/news/s/53955"' in shown
+    kambarata = section(
+        get(server, "/id/kambarata-1-agreement", BROWSER_ACCEPT).text, "verification"
+    )
+    assert 'href="/id/russia"' in kambarata
+    assert "kk:uzbekistan" in kambarata
+    assert "trend.az" in kambarata
+
+
 def test_inferred_row_is_apart_from_asserted(server) -> None:
     html = get(server, "/id/incumbency-tokayev-president-of-kazakhstan", BROWSER_ACCEPT).text
     head_of_state = 'href="/ontology#HeadOfStateIncumbency"'
@@ -156,7 +174,7 @@ def test_crafted_query_string_is_escaped(server) -> None:
     query = f'SELECT ?x WHERE {{ BIND("{evil}" AS ?x) }}'
     html = get(server, "/query", query=query).text
     assert evil not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     missing = get(server, "/id/%3Cscript%3Ealert(1)%3C/script%3E", BROWSER_ACCEPT)
     assert missing.status_code == 404
     assert "<script>alert(1)" not in missing.text
@@ -285,23 +303,23 @@ def test_chart_draws_bounds_forecasts_and_targets(server) -> None:
 
 def test_query_page_without_javascript(server) -> None:
     text = (QUERIES / "states.rq").read_text(encoding="utf-8")
-    answer = get(server, "/query", query=text)
+    answer = get(server, "/sparql", BROWSER_ACCEPT, query=text)  # the form's answer
     assert answer.status_code == 200
-    results = re.search(r'<div id="results" data-source="server">(.*?)</div>', answer.text, re.S)
+    results = re.search(r"<tbody>(.*?)</tbody>", answer.text, re.S)
     assert results
     assert 'href="/id/kazakhstan"' in results.group(1)
     assert 'href="/id/kyrgyzstan"' in results.group(1)
-    assert f"{len(sparql(text).rows)} rows" in results.group(1)
+    assert f"{len(sparql(text).rows)} rows" in answer.text
     # an example fills the form, offline: every resource it loads comes from the server
     page = get(server, "/query", example="states").text
-    assert "?state a kko:State" in page
-    assert '<option value="states" selected>' in page
+    assert re.search(r'<textarea id="query" name="query"[^>]*>#\+ summary: The states', page)
+    assert '<form id="query-form" method="post" action="/sparql">' in page
     assert_loads_only_local(page)
     assert get(server, "/query", example="no-such-query").status_code == 404
 
 
 def test_query_page_reports_a_syntax_error(server) -> None:
-    answer = get(server, "/query", query="SELECT * WHERE { ?s ?p }")
+    answer = get(server, "/sparql", BROWSER_ACCEPT, query="SELECT * WHERE { ?s ?p }")
     assert answer.status_code == 400
     assert 'class="error"' in answer.text
 
@@ -346,6 +364,9 @@ def test_every_page_has_the_layout_search_box_and_style_sheet(server, path: str)
     assert '<label for="site-search">' in form.group(1)
     assert '<input type="search" id="site-search" name="q"' in form.group(1)
     assert '<link rel="stylesheet" href="/static/site.css">' in html
+    # a keyboard user can skip the navigation
+    assert '<a class="skip" href="#main">' in html
+    assert '<main id="main">' in html
     assert_loads_only_local(html)
 
 

@@ -50,6 +50,8 @@ PREFIXES = {
     "org": "http://www.w3.org/ns/org#",
     "qb": "http://purl.org/linked-data/cube#",
     "dcterms": "http://purl.org/dc/terms/",
+    "schema": "http://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
 }
 SEVERITIES = {"Violation", "Warning", "Info"}
 

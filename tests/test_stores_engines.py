@@ -5,13 +5,14 @@ How each engine is driven, as a user would:
 - Oxigraph: ``kg push --store oxigraph --path DIR`` loads the published Turtle into a folder;
   the queries run through the library (kg.stores.OxigraphStore).
 - Jena TDB2: ``tdb2.tdbloader --loc DIR`` loads the Turtle into the default graph of two
-  databases (asserted; asserted + inferred); the queries run in one JVM
-  (tests/stores/JenaBatch.java: ARQ on TDB2, as ``tdb2.tdbquery`` does; one query is also run
-  by ``tdb2.tdbquery`` itself and must agree).
+  databases (asserted; asserted + inferred), and the verification layer into its named graph;
+  the queries run in one JVM (tests/stores/JenaBatch.java: ARQ on TDB2, as ``tdb2.tdbquery``
+  does; one query is also run by ``tdb2.tdbquery`` itself and must agree).
 - Virtuoso: ``kg push --endpoint`` over its Graph Store endpoint with Digest authentication,
   then ``kg query NAME --endpoint URL`` in a subprocess, over HTTP.
-- Comunica: the query engine of comunica-sparql-file on the Turtle files, all queries in one
-  Node process (tests/stores/comunica-batch.cjs).
+- Comunica: the query engine of comunica-sparql-file on the Turtle files (and a TriG file of
+  the verification layer's named graph), all queries in one Node process
+  (tests/stores/comunica-batch.cjs).
 The reasoning questions run on asserted + inferred, the others on the asserted graph; the
 parameters are a VALUES clause (kg.stores.with_values), as on every store but rdflib.
 
@@ -23,20 +24,21 @@ that would make the answer the same everywhere is named.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lib_helpers import run_kg
+from rdflib import Dataset, URIRef
 from stores.fixtures import published, tool_cache, virtuoso  # noqa: F401 (fixtures)
 from stores.normal import Row, normal_rows
-from stores.tools import REPO, command, engine_params, jena, jena_batch, node, node_module
+from stores.tools import command, engine_params, jena, jena_batch, node, node_module
 from stores.virtuoso import Virtuoso, push_args
 from test_saved_queries import CASES, SAVED, SOURCES, Case, list_columns
 
+from kg.core.settings import VERIFICATION_GRAPH
 from kg.queries.execution import bind_parameters, run_query
 from kg.stores import OxigraphStore, load_published, result_from_json, with_values
 
@@ -139,6 +141,14 @@ def _jena(
         str(published / "asserted.ttl"),
         str(published / "inferred.ttl"),
     )
+    for location in locations.values():  # the verification layer in its named graph
+        jena(
+            cache,
+            "tdb2.tdbloader",
+            f"--loc={location}",
+            f"--graph={VERIFICATION_GRAPH}",
+            str(published / "verification.ttl"),
+        )
     loaded = time.perf_counter()
     rows: dict[str, list[Row] | Exception] = {}
     for inferred, location in locations.items():
@@ -163,15 +173,7 @@ def _jena(
     return rows
 
 
-def _kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kg", "-q", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        cwd=REPO,
-    )
+_kg = run_kg
 
 
 def _virtuoso(published: Path, server: Virtuoso) -> dict[str, list[Row] | Exception]:  # noqa: F811
@@ -199,8 +201,14 @@ def _comunica(
     node_module("@comunica/query-sparql-file")
     rows: dict[str, list[Row] | Exception] = {}
     started = time.perf_counter()
+    # the verification layer in its named graph: a TriG file of that graph alone
+    layer = Dataset()
+    layer.graph(URIRef(VERIFICATION_GRAPH)).parse(published / "verification.ttl")
+    trig = work / "verification.trig"
+    layer.serialize(trig, format="trig")
     for inferred in (False, True):
         data = [published / "asserted.ttl"] + ([published / "inferred.ttl"] if inferred else [])
+        data.append(trig)
         cases = [case for case in CASES if _inferred(case) == inferred]
         out = work / f"comunica-{inferred}"
         out.mkdir()

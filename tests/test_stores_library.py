@@ -106,7 +106,9 @@ def test_push_and_query_an_oxigraph_folder(
     assert main(push) == 0
     assert main(push) == 0  # a second push replaces, it does not add
     out = capsys.readouterr().out.splitlines()
-    assert out[:2] == out[2:]
+    assert len(out) == 6  # the asserted and inferred graphs and the verification layer
+    assert out[:3] == out[3:]
+    assert out[2].startswith("https://w3id.org/kazkgz/graph/verification: ")
     assert (
         main(["query", "exports", "--store", "oxigraph", "--path", folder, "--format", "json"]) == 0
     )

@@ -5,12 +5,15 @@ of the article has an assessment, and the known disputes read as the sources giv
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pyshacl
 import pytest
+from lib_helpers import run_kg
 from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import SH, XSD
@@ -105,7 +108,10 @@ BAD_ROWS = [
     pytest.param(_row(url="open.kg/page"), 2, "url", "not an http", id="url-no-scheme"),
     pytest.param(_row(publisher=""), 2, "publisher", "needs it", id="sourced-without-publisher"),
     pytest.param(
-        _row(status="contradicted", source_value=""), 2, "source_value", "needs it", id="no-value"
+        _row(status="contradicted", article_value=""), 2, "source_value", "no row", id="no-value"
+    ),
+    pytest.param(
+        _row(status="more-precise", property=""), 2, "source_value", "no row", id="no-property"
     ),
     pytest.param(
         _row(status="unverified", url="https://a.example/"), 2, "url", "no source", id="unv-url"
@@ -224,13 +230,28 @@ def test_every_fact_bearing_node_has_an_assessment(layer: Graph) -> None:
         pytest.xfail(f"{len(missing)} fact nodes have no rows yet in the table (first: {names})")
 
 
+def test_the_layer_conforms_to_the_shapes(layer: Graph) -> None:
+    """The project's shapes (those of the claim reviews among them) on the article graph and
+    the layer together, with the ontology mixed in as the project validates."""
+    data = load_graph(paths=default_sources(ROOT).data) + layer
+    conforms, _report, text = pyshacl.validate(
+        data,
+        shacl_graph=Graph().parse(ROOT / "shapes" / "kazkgz-shapes.ttl"),
+        ont_graph=Graph().parse(ROOT / "ontology" / "kazkgz.ttl"),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    assert conforms, text
+
+
 def test_kambarata_parties_are_disputed(layer: Graph) -> None:
     """The article names Kazakhstan, Kyrgyzstan and Russia (哈、吉、俄); the sources name
     Uzbekistan instead of Russia."""
     for fact in (KK["kambarata-1-agreement"], KK["signing-of-kambarata-1-agreement"]):
         found = assessments(layer, [fact])[fact]
         assert found.status == "contradicted"
-        pairs = {(f.article_value, f.source_value) for f in found.findings}
+        pairs = {(f.article_value, f.source_value) for f in found.findings if f.source_value}
         assert pairs == {(KK.russia, KK.uzbekistan)}
         assert all(f.source is not None and f.source.publisher for f in found.findings)
 
@@ -254,3 +275,91 @@ def test_every_row_of_the_table_is_read() -> None:
         if line.strip() and not line.startswith("#")
     ]
     assert len(rows) == len(lines)
+
+
+# ---------------------------------------------------------------- surfaces
+
+
+def test_the_python_api_gives_the_status_beside_the_quote() -> None:
+    import kg
+
+    found = kg.source("kk:kambarata-1-agreement")
+    assert "哈、吉、俄" in str(found.evidence[0].exact)
+    assert found.verification is not None
+    assert found.verification.status == "contradicted"
+    assert {f.source_value for f in found.verification.findings} >= {KK.uzbekistan}
+
+
+def test_kg_source_shows_the_dispute_of_kambarata() -> None:
+    done = run_kg("source", "kk:kambarata-1-agreement")
+    assert done.returncode == 0, done.stderr
+    assert "哈、吉、俄三国在维也纳签署" in done.stdout
+    assert "verification: contradicted  (DISPUTED)" in done.stdout
+    assert "kko:party: article kk:russia; source kk:uzbekistan" in done.stdout
+    assert "trend.az" in done.stdout
+
+
+def test_kg_source_shows_the_dispute_of_the_date_of_diplomatic_relations() -> None:
+    done = run_kg("source", "kk:establishment-of-diplomatic-relations")
+    assert done.returncode == 0, done.stderr
+    assert "1992年10月15日" in done.stdout
+    assert 'kko:date: article "1992-10-15"^^xsd:date; source "1992-08-27"^^xsd:date' in done.stdout
+    assert "https://utrk.kg/" in done.stdout
+
+
+def test_kg_query_warns_of_rows_on_a_contradicted_fact() -> None:
+    table = run_kg("query", "third-state-agreements", "--no-cache")
+    assert table.returncode == 0, table.stderr
+    assert (
+        "warning: row 1 rests on kk:kambarata-1-agreement, which independent sources find "
+        "contradicted (see: kg source kk:kambarata-1-agreement)"
+    ) in table.stdout
+    answer = json.loads(run_kg("query", "third-state-agreements", "--format", "json").stdout)
+    assert answer["verification"] == [
+        {
+            "row": 0,
+            "column": "agreement",
+            "node": str(KK["kambarata-1-agreement"]),
+            "status": "contradicted",
+        }
+    ]
+    assert answer["results"]["bindings"][0]["status"]["value"] == "contradicted"
+
+
+def test_agreements_give_each_status_as_the_sources_table_does() -> None:
+    """Kambarata-1 (哈、吉、俄 in the article; Uzbekistan in the reports) is contradicted; the
+    deepening agreement, whose text Kazakhstan's ratification law gives, is corroborated; every
+    row's status is the table's status of that agreement."""
+    from kg import run_query
+
+    statuses = {str(r.fact): r.status for r in read_table(TABLE)}
+    labels = {"contradicted": "contradicted", "corroborated": "corroborated"}
+    labels |= {"more-precise": "more precise elsewhere", "unverified": "unverified"}
+    labels |= {"not-checkable": "not checkable"}
+    rows = run_query("agreements").rows
+    by_agreement = {row["agreement"]: row for row in rows}
+    assert by_agreement[str(KK["kambarata-1-agreement"])]["status"] == "contradicted"
+    deepening = by_agreement[str(KK["agreement-on-deepening-allied-relations"])]
+    assert deepening["status"] == "corroborated"
+    for agreement, row in by_agreement.items():
+        expected = labels.get(statuses.get(agreement, ""))
+        assert row["status"] == expected, agreement
+        act = str(row["act"])
+        assert row["actStatus"] == labels.get(statuses.get(act, "")), act
+
+
+def test_disputed_facts_give_both_versions_and_the_source() -> None:
+    from kg import run_query
+
+    rows = run_query("disputed-facts").rows
+    kambarata = [r for r in rows if r["fact"] == str(KK["kambarata-1-agreement"])]
+    assert kambarata
+    assert {(r["articleValue"], r["sourceValue"]) for r in kambarata} == {
+        (str(KK.russia), str(KK.uzbekistan))
+    }
+    relations = [r for r in rows if r["fact"] == str(KK["establishment-of-diplomatic-relations"])]
+    utrk = [r for r in relations if r["url"] and "utrk.kg" in str(r["url"])]
+    assert [(r["articleValue"], r["sourceValue"]) for r in utrk] == [
+        (date(1992, 10, 15), date(1992, 8, 27))
+    ]
+    assert all(r["publisher"] for r in rows)

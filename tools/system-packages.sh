@@ -4,10 +4,12 @@
 #   graphviz: `dot`, for the ontology's class diagram (python -m kg.publishing.ontology_docs)
 #   and, through tools/stores.sh, the stores and engines of the store tests (pytest -m stores)
 #   chromium: a headless browser, for the query page's test (tests/test_server_browser.py)
+#   fonts-noto-cjk: Chinese glyphs for that browser, so that a test sees what a Chinese reader
+#   sees, not boxes (tests/test_server_fonts.py)
 #   wrk: the HTTP load generator of the endpoint benchmark (python -m benchmarks endpoint)
 set -eu
 sh "$(dirname "$0")/stores.sh"
-packages="graphviz chromium wrk"
+packages="graphviz chromium fonts-noto-cjk wrk"
 missing=""
 for package in $packages; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"

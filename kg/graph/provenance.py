@@ -12,6 +12,7 @@ from kg.core.errors import NodeNotFoundError, UsageError
 from kg.core.namespaces import KKO, OA, expand_node
 from kg.core.paths import Sources, default_sources
 from kg.graph.loading import load_graph
+from kg.graph.verification import Assessment, assessments
 
 __all__ = ["Evidence", "Provenance", "StatementEvidence", "sentence_around", "source"]
 
@@ -43,13 +44,15 @@ class StatementEvidence:
 
 @dataclass(frozen=True)
 class Provenance:
-    """A node, its label, the evidence behind it, and the evidence per statement where the
-    graph records which excerpt supports which of the node's triples."""
+    """A node, its label, the evidence behind it, the evidence per statement where the
+    graph records which excerpt supports which of the node's triples, and what independent
+    sources say of it (the verification layer's assessment, None where it has none)."""
 
     node: URIRef
     label: str | None
     evidence: tuple[Evidence, ...]
     statements: tuple[StatementEvidence, ...] = ()
+    verification: Assessment | None = None
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -105,7 +108,8 @@ def source(
     node: str | URIRef, graph: Graph | None = None, paths: Sources | None = None
 ) -> Provenance:
     """The excerpts behind ``node`` (an IRI or a CURIE such as ``kk:kazakhstan``): the
-    excerpts it points to with ``kko:evidence``, or itself if it is an excerpt."""
+    excerpts it points to with ``kko:evidence``, or itself if it is an excerpt; and what
+    independent sources say of it (``verification``), read from the verification layer."""
     iri = node if isinstance(node, URIRef) else expand_node(node)
     sources = default_sources() if paths is None else paths
     graph = load_graph(paths=sources) if graph is None else graph
@@ -116,7 +120,10 @@ def source(
     if not excerpts and (iri, RDF.type, KKO.Excerpt) in graph:
         excerpts = [iri]
     evidence = tuple(_evidence(graph, e, text) for e in excerpts)
-    return Provenance(iri, _label(graph, iri), _ordered(evidence), _statements(graph, iri, text))
+    layer = load_graph(paths=sources.verification) if sources.verification else None
+    assessed = assessments(layer, [iri]).get(iri) if layer is not None else None
+    statements = _statements(graph, iri, text)
+    return Provenance(iri, _label(graph, iri), _ordered(evidence), statements, assessed)
 
 
 def _ordered(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:

@@ -165,10 +165,6 @@ def _row(path: Path, line: int, cells: list[str]) -> Row:
         name: _term(cell[name], path, line, name) if cell[name] else None
         for name in ("article_value", "source_value")
     }
-    if status in COMPARED:
-        for name in ("property", "article_value", "source_value"):
-            if not cell[name]:
-                raise _cell_error(path, line, name, f"a {status} row needs it")
     if status in SOURCED:
         for name in ("finding", "publisher"):
             if not cell[name]:
@@ -214,7 +210,24 @@ def read_table(path: Path = TABLE) -> list[Row]:
                 f"{row.status!r}, but line {first[1]} gives {first[0]!r} for the same fact",
             )
         rows.append(row)
+    for fact, (status, first_line) in status_of_fact.items():
+        if status in COMPARED and not any(_compares(r) for r in rows if r.fact == fact):
+            raise _cell_error(
+                path,
+                first_line,
+                "source_value",
+                f"no row of this {status} fact gives the property and the source's value"
+                + (" and the article's" if status == "contradicted" else ""),
+            )
     return rows
+
+
+def _compares(row: Row) -> bool:
+    """The row says which property differs and the source's value (and, for a contradiction,
+    the article's: a more precise value may stand where the article gives none)."""
+    if row.property is None or row.source_value is None:
+        return False
+    return row.status != "contradicted" or row.article_value is not None
 
 
 def _source_iri(row: Row) -> URIRef:
@@ -270,7 +283,9 @@ def verification_graph(table: Path = TABLE, data: Path = DATA) -> Graph:
             graph.add((review, PROV.wasDerivedFrom, source))
             graph.add((source, RDF.type, PROV.Entity))
             graph.add((source, RDF.type, SCHEMA.CreativeWork))
-            graph.add((source, RDFS.label, Literal(row.title or row.publisher)))
+            # the publisher's name (written in English in the table); a title keeps no
+            # language tag, as the table does not say its language
+            graph.add((source, RDFS.label, Literal(row.publisher or row.url, lang="en")))
             if row.publisher:
                 graph.add((source, SCHEMA.publisher, Literal(row.publisher)))
             if row.title:

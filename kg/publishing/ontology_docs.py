@@ -134,6 +134,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "Section",
         "Excerpt",
         "Assertion",
+        "VerificationStatus",
     ),
 }
 

@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from rdflib import Graph, Variable
+from rdflib import Dataset, Graph, URIRef, Variable
+from rdflib.graph import ConjunctiveGraph
+from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
@@ -25,8 +28,11 @@ from kg.core.errors import (
     UnknownQueryError,
     UsageError,
 )
+from kg.core.namespaces import bind_prefixes
 from kg.core.paths import Sources, default_sources
+from kg.core.settings import VERIFICATION_GRAPH
 from kg.graph.cache import load_asserted, load_inferred
+from kg.graph.loading import load_graph
 from kg.queries.metadata import (
     SavedQuery,
     calls_service,
@@ -48,6 +54,7 @@ __all__ = [
     "run_query",
     "sparql",
     "text_bindings",
+    "with_named_graphs",
 ]
 
 
@@ -84,13 +91,29 @@ def get_query(name: str, paths: Sources | None = None) -> SavedQuery:
     return parse_query_file(file)
 
 
+def with_named_graphs(default: Graph, named: Mapping[str, Graph]) -> Dataset:
+    """A dataset whose default graph holds ``default`` and whose named graphs are ``named``
+    (graph IRI → graph): what a query with ``GRAPH <iri> { ... }`` needs on rdflib, as every
+    other store holds the layers."""
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    dataset.default_graph += default
+    for iri, graph in named.items():
+        held = dataset.graph(URIRef(iri))
+        held += graph
+    return dataset
+
+
 def query_graph(inferred: bool = False, paths: Sources | None = None) -> Graph:
     """The graph queries run on: the asserted graph, plus the inferred triples if
-    ``inferred``."""
+    ``inferred``, as the default graph of a dataset that also holds the verification layer
+    as its named graph (:data:`~kg.core.settings.VERIFICATION_GRAPH`)."""
     graph = load_asserted(paths=paths)  # the parsed files, cached while they are unchanged
     if inferred:
         graph += load_inferred(paths=paths)
-    return graph
+    sources = default_sources() if paths is None else paths
+    named = {VERIFICATION_GRAPH: load_graph(paths=sources.verification)}
+    return with_named_graphs(graph, named if sources.verification else {})
 
 
 def _check_safe(text: str, source: str | None) -> None:
@@ -112,11 +135,25 @@ def checked_query(text: str, source: str | None = None) -> Query:
     return prepared
 
 
+def _names_graphs(prepared: Query) -> bool:
+    """The query has a ``GRAPH`` pattern (which rdflib runs only on a dataset)."""
+    found: list[bool] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, CompValue) and node.name == "Graph":
+            found.append(True)
+
+    traverse(prepared.algebra, visitPre=visit)
+    return bool(found)
+
+
 def execute(
     graph: Graph, prepared: Query, bindings: Mapping[str, Node] | None, source: str | None
 ) -> QueryResult:
     """Run the parsed query on ``graph`` with ``bindings``; an evaluation error becomes a
     SparqlSyntaxError naming ``source``."""
+    if not isinstance(graph, ConjunctiveGraph) and _names_graphs(prepared):
+        graph = with_named_graphs(graph, {})  # GRAPH <iri> then matches nothing, as elsewhere
     try:
         result = graph.query(prepared, initBindings=dict(bindings or {}))  # type: ignore[arg-type]
     except (ValueError, TypeError, KeyError) as exc:

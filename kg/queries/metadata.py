@@ -33,6 +33,7 @@ from kg.core.errors import KgError, ParameterTypeError, QueryMetadataError, Spar
 from kg.core.namespaces import PREFIXES, expand_node
 
 __all__ = [
+    "INTEGER_TYPES",
     "QueryParam",
     "SavedQuery",
     "has_header",
@@ -43,14 +44,9 @@ __all__ = [
 
 KNOWN_KEYS = frozenset({"summary", "description", "tags", "defaults", "inferred", "one_of"})
 BASIC_TYPES = frozenset({"iri", "number", "literal", "string"})
-XSD_TYPES = frozenset(
+#: the XSD integer types a parameter may have (a form offers them as whole numbers)
+INTEGER_TYPES = frozenset(
     [
-        "string",
-        "normalizedString",
-        "token",
-        "language",
-        "boolean",
-        "decimal",
         "integer",
         "int",
         "long",
@@ -64,6 +60,17 @@ XSD_TYPES = frozenset(
         "unsignedInt",
         "unsignedShort",
         "unsignedByte",
+    ]
+)
+XSD_TYPES = frozenset(
+    [
+        *INTEGER_TYPES,
+        "string",
+        "normalizedString",
+        "token",
+        "language",
+        "boolean",
+        "decimal",
         "float",
         "double",
         "date",

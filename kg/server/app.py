@@ -26,7 +26,7 @@ from kg.core.errors import UsageError
 from kg.core.settings import __version__
 from kg.graph.serialization import serialize
 from kg.queries import execution
-from kg.server import openapi, pages
+from kg.server import openapi, pages, workbench
 from kg.server.config import ServerConfig
 from kg.server.describe import service_description
 from kg.server.graphs import Background, graph_version, load_held_graphs
@@ -39,10 +39,12 @@ from kg.server.responses import (
     cached,
     error_response,
     parse_flag,
+    public_base,
     reply_response,
     state_of,
 )
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
+from kg.server.spool import remove_spool, spool_folder
 from kg.stores.oxigraph import pyoxigraph_module
 from kg.stores.published import dataset_file
 
@@ -116,10 +118,16 @@ async def sparql_endpoint(request: Request) -> Response:
         texts = [value for name, value in params if name == "query"]
         if len(texts) > 1:
             raise Refused(400, "two-queries", "the request has more than one query parameter")
+        browser = workbench.wants_html(request)
         if not texts:
             if request.method == "POST":
                 raise Refused(400, "no-query", "the request has no query parameter")
-            return await cached(request, lambda: _service_description(request))
+            if browser:
+                return await cached(request, lambda: workbench.workbench_page(request))
+            base, varies = public_base(request)
+            return await cached(
+                request, lambda: _service_description(request, base + "/sparql"), varies=varies
+            )
         text = texts[0]
         request.state.query_hash = hashlib.sha256(text.encode()).hexdigest()[:16]
         if len(text) > config.max_query_length:
@@ -137,6 +145,11 @@ async def sparql_endpoint(request: Request) -> Response:
                 f"the query nests brackets {depth} deep; the limit is {config.max_depth}",
             )
         values = dict(params)
+        if browser:
+            inferred = parse_flag(values.get("inferred"), "inferred")
+            return await cached(
+                request, lambda: workbench.sparql_results_page(request, text, inferred)
+            )
         defaults = [v for n, v in params if n == "default-graph-uri"]
         named = [v for n, v in params if n == "named-graph-uri"]
         check_graph_iris(defaults, "default-graph-uri")  # refused here, before any work
@@ -149,6 +162,7 @@ async def sparql_endpoint(request: Request) -> Response:
             accept=request.headers.get("accept"),
             format=values.get("format"),
             max_rows=config.max_rows,
+            max_bytes=config.max_bytes,
         )
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
@@ -159,7 +173,7 @@ async def sparql_endpoint(request: Request) -> Response:
     return await cached(request, produce)
 
 
-async def _service_description(request: Request) -> Response:
+async def _service_description(request: Request, endpoint: str) -> Response:
     state = state_of(request)
     try:
         offer = choose(
@@ -169,7 +183,6 @@ async def _service_description(request: Request) -> Response:
         return error_response(request, 400, "unknown-format", str(exc))
     if offer is None:
         return _not_acceptable(request, RDF_OFFERS)
-    endpoint = str(request.url.replace(query=""))
     graphs = await asyncio.to_thread(lambda: state.graphs)
     graph = service_description(endpoint, graphs)
     body = serialize(graph, _RDF_KEYS[offer.key])
@@ -204,6 +217,8 @@ def query_listing(state: KgState) -> list[dict[str, Any]]:
 
 async def list_saved(request: Request) -> Response:
     state = state_of(request)
+    if workbench.wants_html(request):
+        return await cached(request, lambda: workbench.saved_listing_page(request))
 
     async def produce() -> Response:
         return JSONResponse({"queries": await asyncio.to_thread(query_listing, state)})
@@ -221,7 +236,8 @@ async def run_saved(request: Request) -> Response:
             request, 404, "unknown-query", f"unknown saved query {name!r} (known: {known})"
         )
     pairs = parse_qsl(request.url.query, keep_blank_values=True)
-    reserved = {"format", "inferred"}
+    browser = workbench.wants_html(request)
+    reserved = {"format", "inferred", *(workbench.PAGING if browser else ())}
     params = tuple((k, v) for k, v in pairs if k not in reserved)
     seen = [k for k, _ in params]
     if len(seen) != len(set(seen)):
@@ -231,6 +247,12 @@ async def run_saved(request: Request) -> Response:
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
     request.state.query_hash = hashlib.sha256(text.encode()).hexdigest()[:16]
+    if browser:
+        saved = await asyncio.to_thread(state.saved_query, name)
+        assert saved is not None  # noqa: S101 - its file was read at start-up
+        return await cached(
+            request, lambda: workbench.saved_query_page(request, saved, params, inferred)
+        )
     job = SavedJob(
         name=name,
         params=params,
@@ -238,12 +260,24 @@ async def run_saved(request: Request) -> Response:
         accept=request.headers.get("accept"),
         format=request.query_params.get("format"),
         max_rows=state.config.max_rows,
+        max_bytes=state.config.max_bytes,
     )
 
     async def produce() -> Response:
         return reply_response(request, await state.pool.run(job))
 
     return await cached(request, produce)
+
+
+async def query_page(request: Request) -> Response:
+    """The workbench; ``?query=`` shows that query's answer below it (no JavaScript needed),
+    ``?example=NAME`` opens a saved query."""
+    try:
+        inferred = parse_flag(request.query_params.get("inferred"), "inferred")
+    except Refused as exc:
+        return error_response(request, exc.status, exc.kind, exc.message)
+    text = request.query_params.get("query", "")
+    return await cached(request, lambda: workbench.workbench_page(request, text, inferred))
 
 
 async def openapi_document(request: Request) -> Response:
@@ -277,6 +311,7 @@ async def health(request: Request) -> Response:
         "limits": {
             "timeout_s": state.config.timeout,
             "max_rows": state.config.max_rows,
+            "max_bytes": state.config.max_bytes,
             "max_body": state.config.max_body,
             "max_query_length": state.config.max_query_length,
             "max_depth": state.config.max_depth,
@@ -392,16 +427,20 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        spool_folder().mkdir(exist_ok=True)  # where workers leave large answers
         pool.begin()
         try:
             yield
         finally:
             await pool.close()
+            remove_spool()
 
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route("/queries", list_saved, methods=["GET"]),
         Route("/queries/{name}", run_saved, methods=["GET"]),
+        Route("/query", query_page, methods=["GET"]),
+        Route("/query/terms", workbench.vocabulary, methods=["GET"]),
         Route("/openapi.json", openapi_document, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         *pages.routes(),

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import TIME
 from rdflib.term import Node
 
 from kg.core.namespaces import KKO
+from kg.server.templating import render
 
 __all__ = ["Bar", "Moment", "chart_svg", "figures", "money", "timeline"]
 
@@ -116,50 +116,51 @@ def _kebab(word: str) -> str:
     return "".join("-" + c.lower() if c.isupper() else c for c in word).lstrip("-")
 
 
-def _bar_shapes(bar: Bar, x: float, y: float, width: float, height: float, colour: str) -> str:
-    """The bar of one observation: filled (reported), hatched and dashed (forecast), an
-    outline only (target); an open end with an arrow for a lower bound, a wavy end for an
-    approximation, a short dashed stub for "nearly"."""
-    classes = f"bar qualifier-{_kebab(bar.qualifier)} status-{_kebab(bar.status)}"
-    if bar.qualifier == "MoreThan":
-        classes += " lower-bound"
-    if bar.status == "Target":
-        classes += " target"
-        style = f'fill="none" stroke="{colour}" stroke-width="2"'
-    elif bar.status == "Forecast":
-        classes += " forecast"
-        style = f'fill="url(#hatch)" stroke="{colour}" stroke-width="1.5" stroke-dasharray="5 3"'
-    else:
-        style = f'fill="{colour}"'
-    parts = [
-        f'<rect class="{classes}" x="{x:.1f}" y="{y:.1f}" width="{max(width, 2):.1f}" '
-        f'height="{height:.1f}" {style}/>'
-    ]
-    end = x + max(width, 2)
-    mid = y + height / 2
-    if bar.qualifier == "MoreThan":
-        # the bar does not stop at the value: it goes on, open-ended, with an arrow
-        parts.append(
-            f'<path class="open-end" d="M{end:.1f},{mid:.1f} h22" stroke="{colour}" '
-            f'stroke-width="2" stroke-dasharray="3 2" fill="none"/>'
-            f'<path class="arrow" d="M{end + 22:.1f},{mid - 5:.1f} l8,5 l-8,5 z" '
-            f'fill="{colour}"/>'
-        )
-    elif bar.qualifier == "Approximately":
-        parts.append(
-            f'<path class="approximate-end" d="M{end:.1f},{y:.1f} q4,{height / 4:.1f} 0,'
-            f'{height / 2:.1f} t0,{height / 2:.1f}" stroke="#fff" stroke-width="3" fill="none"/>'
-        )
-    elif bar.qualifier == "Nearly":
-        parts.append(
-            f'<path class="nearly-end" d="M{end:.1f},{y:.1f} v{height:.1f}" stroke="#222" '
-            f'stroke-width="1" stroke-dasharray="2 2"/>'
-        )
-    return "".join(parts)
+# the chart's geometry: the bars' left edge, the longest bar, a row, a flow's heading, the
+# first row's top, the drawing's width
+LEFT, SCALE_WIDTH, ROW, HEADING, TOP, WIDTH = 250.0, 420.0, 24.0, 30.0, 40.0, 860.0
 
 
-def _extra_space(bar: Bar) -> float:
-    return 34.0 if bar.qualifier == "MoreThan" else 4.0
+@dataclass(frozen=True)
+class Row:
+    """One line of the chart as ``chart.svg`` draws it: a flow's heading (``bar`` None) or
+    an observation's bar at ``y``, ``length`` long (the template draws a filled bar for a
+    reported value, hatched and dashed for a forecast, an outline for a target; an open end
+    with an arrow for a lower bound, a wavy end for an approximation, a dashed stub for
+    "nearly")."""
+
+    y: float
+    flow: URIRef
+    label: str
+    bar: Bar | None = None
+    length: float = 0.0
+    colour: str = ""
+
+    @property
+    def classes(self) -> str:
+        bar = self.bar
+        if bar is None:
+            return "flow"
+        found = f"bar qualifier-{_kebab(bar.qualifier)} status-{_kebab(bar.status)}"
+        if bar.qualifier == "MoreThan":
+            found += " lower-bound"
+        if bar.status in ("Target", "Forecast"):
+            found += " " + bar.status.lower()
+        return found
+
+    @property
+    def note(self) -> str:
+        """`` (forecast)`` or `` (target)`` after the period; nothing for a reported value."""
+        return (
+            ""
+            if self.bar is None or self.bar.status == "Reported"
+            else f" ({self.bar.status.lower()})"
+        )
+
+    @property
+    def value_x(self) -> float:
+        extra = 34.0 if self.bar is not None and self.bar.qualifier == "MoreThan" else 4.0
+        return LEFT + self.length + extra + 6
 
 
 def chart_svg(graph: Graph) -> str:
@@ -167,95 +168,32 @@ def chart_svg(graph: Graph) -> str:
     one horizontal bar per observation, grouped by flow, labelled with its period and its
     value, on a linear scale of US dollars, with a legend."""
     bars = figures(graph)
-    width, left, scale_width = 860.0, 250.0, 420.0
-    row, heading = 24.0, 30.0
-    top = 40.0
     largest = max((b.amount for b in bars), default=1.0) or 1.0
-    body: list[str] = []
-    y = top
+    rows: list[Row] = []
+    y = TOP
     current: URIRef | None = None
     for bar in bars:
-        colour = _COLOURS[bar.figure]
         if bar.flow != current:
             current = bar.flow
             y += 8
-            body.append(
-                f'<text class="flow" x="8" y="{y + 16:.1f}" font-weight="bold" '
-                f'data-flow="{escape(str(bar.flow))}">{escape(bar.flow_label)}</text>'
-            )
-            y += heading - 8
-        length = bar.amount / largest * scale_width
-        status = "" if bar.status == "Reported" else f" ({bar.status.lower()})"
-        body.append(
-            f'<g class="observation" data-observation="{escape(str(bar.observation))}" '
-            f'data-qualifier="{escape(bar.qualifier)}" data-status="{escape(bar.status)}">'
-            f"<title>{escape(bar.label)}: {escape(bar.value_text)} US dollars{status}</title>"
-            f'<text class="period" x="{left - 8:.1f}" y="{y + 15:.1f}" text-anchor="end">'
-            f"{escape(bar.period)}{escape(status)}</text>"
-            + _bar_shapes(bar, left, y + 3, length, row - 8, colour)
-            + f'<text class="value" x="{left + max(length, 2) + _extra_space(bar) + 6:.1f}" '
-            f'y="{y + 15:.1f}">{escape(bar.value_text)}</text></g>'
-        )
-        y += row
+            rows.append(Row(y, bar.flow, bar.flow_label))
+            y += HEADING - 8
+        length = max(bar.amount / largest * SCALE_WIDTH, 2)
+        rows.append(Row(y, bar.flow, bar.flow_label, bar, length, _COLOURS[bar.figure]))
+        y += ROW
     legend_y = y + 24
-    legend = _legend(legend_y)
-    height = legend_y + 118
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="figures-chart" role="img" '
-        f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'font-family="system-ui, sans-serif" font-size="13">'
-        "<title>Trade and investment between Kazakhstan and Kyrgyzstan (US dollars)</title>"
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#dbe7f3"/>'
-        '<line x1="0" y1="0" x2="0" y2="6" stroke="#2f6fb0" stroke-width="2"/></pattern></defs>'
-        f'<text x="8" y="22" font-size="15" font-weight="bold">Trade and investment, '
-        f"US dollars (linear scale; longest bar {escape(money(largest))})</text>"
-        + "".join(body)
-        + legend
-        + "</svg>"
+    return render(
+        "chart.svg",
+        width=WIDTH,
+        height=legend_y + 118,
+        left=LEFT,
+        bar_height=ROW - 8,
+        largest=money(largest),
+        rows=rows,
+        legend_y=legend_y,
+        trade=_COLOURS[KKO.TradeFigure],
+        investment=_COLOURS[KKO.InvestmentFigure],
     )
-
-
-def _legend(y: float) -> str:
-    colour = _COLOURS[KKO.TradeFigure]
-    items = [
-        (f'<rect x="0" y="0" width="40" height="14" fill="{colour}"/>', "reported, exact value"),
-        (
-            f'<rect x="0" y="0" width="40" height="14" fill="{colour}"/>'
-            f'<path d="M40,7 h14" stroke="{colour}" stroke-width="2" stroke-dasharray="3 2"/>'
-            f'<path d="M54,2 l8,5 l-8,5 z" fill="{colour}"/>',
-            "more than the value (&gt; x): a lower bound, open-ended",
-        ),
-        (
-            f'<rect x="0" y="0" width="40" height="14" fill="{colour}"/>'
-            '<path d="M40,0 q4,3.5 0,7 t0,7" stroke="#fff" stroke-width="3" fill="none"/>',
-            "about the value (≈ x); “nearly x” ends in a dashed line",
-        ),
-        (
-            f'<rect x="0" y="0" width="40" height="14" fill="url(#hatch)" stroke="{colour}" '
-            'stroke-dasharray="5 3"/>',
-            "forecast (hatched, dashed outline)",
-        ),
-        (
-            f'<rect x="0" y="0" width="40" height="14" fill="none" stroke="{colour}" '
-            'stroke-width="2"/>',
-            "target (outline only)",
-        ),
-    ]
-    parts = [f'<g class="legend" transform="translate(8,{y:.1f})">']
-    parts.append('<text x="0" y="-6" font-weight="bold">Legend</text>')
-    for index, (swatch, text) in enumerate(items):
-        parts.append(
-            f'<g transform="translate(0,{index * 20 + 2})">{swatch}'
-            f'<text x="72" y="12">{text}</text></g>'
-        )
-    parts.append(
-        f'<g transform="translate(600,2)"><rect width="40" height="14" '
-        f'fill="{_COLOURS[KKO.InvestmentFigure]}"/><text x="48" y="12">investment</text>'
-        f'<rect y="20" width="40" height="14" fill="{colour}"/>'
-        '<text x="48" y="32">trade</text></g></g>'
-    )
-    return "".join(parts)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ asked for; a truncated answer says so as the rdflib path does (``head.link`` in 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from kg.core.errors import (
 from kg.core.namespaces import PREFIXES
 from kg.core.paths import Sources
 from kg.queries import execution
-from kg.server.formats import TRUNCATED_LINK, ask_document
+from kg.server.formats import TRUNCATED_LINK, ask_document, longest_fitting
 from kg.server.graphs import GRAPH_BASE
 from kg.server.jobs import (
     JobHandler,
@@ -115,7 +115,7 @@ class EngineState(JobHandler):
         except SyntaxError as exc:
             self._checks.parsed(job.text)  # an update, or rdflib's own syntax error
             raise Refused(400, "syntax", f"SPARQL syntax error: {exc}") from exc
-        return self._run(lambda: answer, job.accept, job.format, job.max_rows)
+        return self._run(lambda: answer, job.accept, job.format, job.max_rows, job.max_bytes)
 
     def saved_job(self, job: SavedJob) -> Reply:
         try:
@@ -136,10 +136,16 @@ class EngineState(JobHandler):
             job.accept,
             job.format,
             job.max_rows,
+            job.max_bytes,
         )
 
     def _run(
-        self, execute: Callable[[], Any], accept: str | None, fmt: str | None, max_rows: int
+        self,
+        execute: Callable[[], Any],
+        accept: str | None,
+        fmt: str | None,
+        max_rows: int,
+        max_bytes: int,
     ) -> Reply:
         ox = pyoxigraph_module()
         try:
@@ -155,9 +161,9 @@ class EngineState(JobHandler):
             if kind == "ASK":
                 return Reply(200, ask_document(offer.key, bool(answer)), media, 1, query_type=kind)
             if kind == "SELECT":
-                body, rows, cut = solutions_document(answer, offer.key, max_rows)
+                body, rows, cut = solutions_document(answer, offer.key, max_rows, max_bytes)
             else:
-                body, rows, cut = triples_document(answer, offer.key, max_rows)
+                body, rows, cut = triples_document(answer, offer.key, max_rows, max_bytes)
             return Reply(200, body, media, rows, cut, query_type=kind)
         except (Refused, UnknownFormat, RecursionError, MemoryError):
             raise
@@ -169,52 +175,81 @@ class EngineState(JobHandler):
             )
 
 
-def _cut(lines: bytes, keep: int) -> tuple[bytes, int, bool]:
-    """The first ``keep`` lines of ``lines`` (each ending in a newline), how many lines are
-    kept and whether any was left out."""
-    count = lines.count(b"\n")
-    if count <= keep:
-        return lines, count, False
-    end = -1
-    for _ in range(keep):
-        end = lines.index(b"\n", end + 1)
-    return lines[: end + 1], keep, True
+def _lines(data: bytes, keep: int) -> tuple[list[bytes], bool]:
+    """The first ``keep`` lines of ``data`` (each ending in a newline), and whether any was
+    left out."""
+    lines = data.splitlines(keepends=True)
+    return lines[:keep], len(lines) > keep
 
 
-def solutions_document(solutions: Any, key: str, max_rows: int) -> tuple[bytes, int, bool]:
-    """SELECT solutions in ``key`` (json, xml, csv, tsv) written by the engine, cut to
-    ``max_rows``: the bytes, the rows written, whether the answer was cut."""
+def _solutions(header: bytes, rows: Sequence[bytes], key: str, truncated: bool) -> bytes:
+    """The TSV ``header`` and ``rows`` written by the engine in ``key``, saying in its head
+    (JSON, XML) when it was cut."""
     ox = pyoxigraph_module()
-    tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
-    header_end = tsv.index(b"\n") + 1
-    rows_part, rows, truncated = _cut(tsv[header_end:], max_rows)
+    tsv = header + b"".join(rows)
     if key == "tsv":
-        return tsv[:header_end] + rows_part, rows, truncated
-    kept = ox.parse_query_results(tsv[:header_end] + rows_part, format=ox.QueryResultsFormat.TSV)
+        return tsv
+    kept = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     body: bytes = kept.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[key]))
     if truncated and key == "json":
         body = body.replace(b"]}", b'],"link":["' + TRUNCATED_LINK.encode() + b'"]}', 1)
     elif truncated and key == "xml":
-        body = body.replace(
-            b"</head>", b'<link href="' + TRUNCATED_LINK.encode() + b'"/></head>', 1
-        )
-    return body, rows, truncated
+        link = b'<link href="' + TRUNCATED_LINK.encode() + b'"/>'
+        body = body.replace(b"</head>", link + b"</head>", 1)
+    return body
 
 
-def triples_document(triples: Any, key: str, max_triples: int) -> tuple[bytes, int, bool]:
-    """CONSTRUCT or DESCRIBE triples in ``key`` (ttl, nt, jsonld, rdfxml) written by the
-    engine, cut to ``max_triples``: the bytes, the triples written, whether it was cut."""
+def solutions_document(
+    solutions: Any, key: str, max_rows: int, max_bytes: int
+) -> tuple[bytes, int, bool]:
+    """SELECT solutions in ``key`` (json, xml, csv, tsv) written by the engine, cut to
+    ``max_rows`` and to the most leading rows whose document fits ``max_bytes``: the bytes,
+    the rows written, whether the answer was cut. The cut is made on the engine's TSV (one
+    line a row), which the engine reads back to write the other formats."""
     ox = pyoxigraph_module()
-    nt, count, truncated = _cut(triples.serialize(format=ox.RdfFormat.N_TRIPLES), max_triples)
+    tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+    header_end = tsv.index(b"\n") + 1
+    rows, over_rows = _lines(tsv[header_end:], max_rows)
+    body, count = longest_fitting(
+        rows,
+        lambda kept, cut: _solutions(tsv[:header_end], kept, key, cut or over_rows),
+        max_bytes,
+        size=lambda _line: 0,
+    )
+    return body, count, over_rows or count < len(rows)
+
+
+def _triples(lines: Sequence[bytes], key: str, truncated: bool, max_triples: int) -> bytes:
+    """The N-Triples ``lines`` written by the engine in ``key``; Turtle with the project's
+    prefixes that it uses, and a first line saying when it was cut."""
+    ox = pyoxigraph_module()
+    nt = b"".join(lines)
     if key == "nt":
-        return nt, count, truncated
-    parsed = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+        return nt
     fmt = getattr(ox.RdfFormat, _RDF_FORMATS[key])
     prefixes = None
     if key in ("ttl", "rdfxml"):  # the project's prefixes that the answer uses
         prefixes = {p: iri for p, iri in PREFIXES.items() if iri.encode() in nt}
+    parsed = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
     body: bytes = ox.serialize(parsed, format=fmt, prefixes=prefixes)
     if truncated and key == "ttl":
         note = f"# truncated: only the first {max_triples} triples of the answer\n"
         body = note.encode() + body
-    return body, count, truncated
+    return body
+
+
+def triples_document(
+    triples: Any, key: str, max_triples: int, max_bytes: int
+) -> tuple[bytes, int, bool]:
+    """CONSTRUCT or DESCRIBE triples in ``key`` (ttl, nt, jsonld, rdfxml) written by the
+    engine, cut to ``max_triples`` and to the most leading triples whose document fits
+    ``max_bytes``: the bytes, the triples written, whether it was cut."""
+    ox = pyoxigraph_module()
+    lines, over = _lines(triples.serialize(format=ox.RdfFormat.N_TRIPLES), max_triples)
+    body, count = longest_fitting(
+        lines,
+        lambda kept, cut: _triples(kept, key, cut or over, len(kept)),
+        max_bytes,
+        size=lambda _line: 0,
+    )
+    return body, count, over or count < len(lines)

@@ -1,26 +1,71 @@
 """SPARQL 1.1 results (JSON, XML, CSV, TSV) and graphs (Turtle, N-Triples, JSON-LD,
-RDF/XML) written by the server, with the row limit applied and a truncation said in the
-document's metadata (``head.link`` in JSON, ``<link>`` in XML)."""
+RDF/XML) written by the server, with the row and byte limits applied and a truncation said in
+the document's metadata (``head.link`` in JSON, ``<link>`` in XML, a comment in Turtle)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from itertools import islice
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.graph.serialization import serialize
 
-__all__ = ["TRUNCATED_LINK", "ask_document", "graph_document", "select_document"]
+__all__ = [
+    "TRUNCATED_LINK",
+    "ask_document",
+    "graph_document",
+    "longest_fitting",
+    "raw_size",
+    "select_document",
+]
 
 TRUNCATED_LINK = "urn:kazkgz:truncated"
 """The ``link`` a truncated result carries in its head (JSON and XML)."""
 
 Row = Sequence[Any]
+Item = TypeVar("Item")
+
+
+def raw_size(terms: Sequence[Any]) -> int:
+    """The characters of the terms' values in a row or triple: a lower bound on the bytes
+    any format writes for them."""
+    return sum(len(str(term)) for term in terms if term is not None)
+
+
+def longest_fitting(
+    items: Sequence[Item],
+    write: Callable[[Sequence[Item], bool], bytes],
+    max_bytes: int,
+    size: Callable[[Item], int] = raw_size,  # type: ignore[assignment]
+) -> tuple[bytes, int]:
+    """The document ``write(items[:n], cut)`` of the most leading items whose document has at
+    most ``max_bytes`` bytes (``cut``: fewer than all), and ``n``. ``size`` is a lower bound
+    on an item's bytes in the document: items past ``max_bytes`` by it are never written;
+    the others are written once when they fit, else the longest prefix that fits is found
+    by halving."""
+    total = count = 0
+    for item in items:
+        total += size(item)
+        if total > max_bytes:
+            break
+        count += 1
+    body = write(items[:count], count < len(items))
+    if len(body) <= max_bytes:
+        return body, count
+    low, high = 0, count - 1  # the document of ``low`` items fits (none, at worst)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(write(items[:middle], True)) <= max_bytes:
+            low = middle
+        else:
+            high = middle - 1
+    return write(items[:low], True), low
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -132,21 +177,29 @@ def ask_document(key: str, answer: bool) -> bytes:
 _RDF_FORMATS = {"ttl": "ttl", "nt": "nt", "jsonld": "jsonld", "rdfxml": "xml"}
 
 
-def graph_document(key: str, graph: Graph, max_triples: int) -> tuple[bytes, int, bool]:
-    """A graph in ``key`` (ttl, nt, jsonld, rdfxml), cut to ``max_triples``; returns the
-    bytes, the number of triples written and whether the graph was cut."""
-    truncated = len(graph) > max_triples
-    if truncated:
-        kept = Graph()
+def graph_document(
+    key: str, graph: Graph, max_triples: int, max_bytes: int | None = None
+) -> tuple[bytes, int, bool]:
+    """A graph in ``key`` (ttl, nt, jsonld, rdfxml), cut to ``max_triples`` and to the most
+    triples whose document has at most ``max_bytes`` bytes; returns the bytes, the number of
+    triples written and whether the graph was cut."""
+    triples = list(islice(iter(graph), max_triples + 1))
+    over_rows = len(triples) > max_triples
+    triples = triples[:max_triples]
+
+    def write(kept: Sequence[Any], cut: bool) -> bytes:
+        part = Graph()
         for prefix, namespace in graph.namespaces():
-            kept.bind(prefix, namespace)
-        for index, triple in enumerate(graph):
-            if index >= max_triples:
-                break
-            kept.add(triple)
-        graph = kept
-    data = serialize(graph, _RDF_FORMATS[key])
-    if truncated and key == "ttl":
-        note = f"# truncated: only the first {max_triples} triples of the answer\n"
-        data = note.encode() + data
-    return data, len(graph), truncated
+            part.bind(prefix, namespace)
+        for triple in kept:
+            part.add(triple)
+        data = serialize(part, _RDF_FORMATS[key])
+        if (cut or over_rows) and key == "ttl":
+            note = f"# truncated: only the first {len(kept)} triples of the answer\n"
+            data = note.encode() + data
+        return data
+
+    if max_bytes is None:
+        return write(triples, False), len(triples), over_rows
+    data, count = longest_fitting(triples, write, max_bytes)
+    return data, count, over_rows or count < len(triples)

@@ -57,6 +57,7 @@ class SparqlJob:
     accept: str | None = None
     format: str | None = None
     max_rows: int = 10_000
+    max_bytes: int = 16_777_216
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class SavedJob:
     accept: str | None = None
     format: str | None = None
     max_rows: int = 10_000
+    max_bytes: int = 16_777_216
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class Reply:
     message: str | None = None
     query_type: str | None = None
     retry_after: int | None = None
+    path: str | None = None
+    """Where the document is, when it went through a file (:mod:`kg.server.spool`)."""
 
     @classmethod
     def error(cls, status: int, kind: str, message: str) -> Reply:

@@ -4,8 +4,9 @@
 - ``/ontology`` (and ``/ontology/{version}``): the ontology document, its terms
   ``https://w3id.org/kazkgz/ontology#Term`` as anchors of its HTML page;
 - ``/shapes`` and ``/graph/{name}``: the SHACL shapes and the four held graphs;
-- ``/``: the home page (counts, saved queries, timeline, chart); ``/chart.svg``;
-- ``/query``: a query page that works offline and without JavaScript.
+- ``/``: the home page (counts, saved queries, timeline, chart); ``/chart.svg``.
+
+(The query workbench and the saved queries' pages are :mod:`kg.server.workbench`'s.)
 
 Each Linked Data route negotiates HTML, Turtle, N-Triples, JSON-LD or RDF/XML (Accept with
 q-values, or ``?format=``); RDF answers hold the asserted statements, ``?inferred=true``
@@ -13,16 +14,15 @@ adds the OWL RL inferences."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cached_property
-from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
-from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import SH
+from rdflib.term import Node
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -36,6 +36,7 @@ from kg.graph.loading import load_graph
 from kg.graph.provenance import Evidence, source
 from kg.graph.search import Hit, SearchIndex
 from kg.graph.serialization import serialize
+from kg.graph.verification import STATUS_LABELS_ZH, assessments
 from kg.server.charts import Moment, chart_svg, timeline
 from kg.server.graphs import GRAPH_IRIS
 from kg.server.negotiation import HTML, RDF_OFFERS, Offer, UnknownFormat, choose
@@ -46,17 +47,15 @@ from kg.server.rdfhtml import (
     curie,
     describe,
     incoming_rows,
-    iri_html,
     iri_view,
     labels,
-    literal_html,
     local_path,
-    page,
     property_rows,
+    term_view,
     title_labels,
 )
 from kg.server.responses import KgState, cached, error_response, parse_flag
-from kg.server.safety import Refused, nesting_depth
+from kg.server.safety import Refused
 from kg.server.templating import render, static_route
 
 __all__ = ["PageData", "routes"]
@@ -75,7 +74,6 @@ RESULTS_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 def routes() -> list[BaseRoute]:
     return [
         Route("/", home, methods=["GET"]),
-        Route("/query", query_page, methods=["GET"]),
         Route("/chart.svg", chart, methods=["GET"]),
         Route("/search", search_page, methods=["GET"]),
         Route("/id/", entity_index, methods=["GET"]),
@@ -298,6 +296,58 @@ def _quotes(node: URIRef, data: PageData, base: str) -> list[Quote] | None:
     return quotes
 
 
+@dataclass(frozen=True)
+class FindingView:
+    """One source's reading of a fact as the entity page shows it."""
+
+    property: TermView | None
+    article_value: TermView | None
+    source_value: TermView | None
+    body: str | None
+    publisher: str | None
+    title: str | None
+    url: str | None
+    published: str | None
+    found_via: str | None
+
+
+@dataclass(frozen=True)
+class VerificationView:
+    """What independent sources say of a node: its status (English and Chinese) and the
+    findings, from the verification layer the server holds."""
+
+    status: str
+    status_zh: str
+    findings: tuple[FindingView, ...]
+
+
+def _verification(node: URIRef, data: PageData, base: str) -> VerificationView | None:
+    """The verification layer's assessment of ``node``, None where it has none."""
+    found = assessments(data.state.graphs.verification, [node]).get(node)
+    if found is None:
+        return None
+    graph = data.combined
+
+    def view(term: Node | None) -> TermView | None:
+        return None if term is None else term_view(term, graph, base)
+
+    findings = tuple(
+        FindingView(
+            property=view(f.property),
+            article_value=view(f.article_value),
+            source_value=view(f.source_value),
+            body=f.body,
+            publisher=f.source.publisher if f.source else None,
+            title=f.source.title if f.source else None,
+            url=f.source.url if f.source else None,
+            published=f.source.published if f.source else None,
+            found_via=f.found_via,
+        )
+        for f in found.findings
+    )
+    return VerificationView(found.status, STATUS_LABELS_ZH[found.status], findings)
+
+
 def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool = True) -> str:
     """The HTML page of one node: labels, types, the asserted and the inferred statements
     apart, incoming links, the article's words behind it, and the reference layer."""
@@ -335,6 +385,7 @@ def entity_page(node: URIRef, data: PageData, base: str = "", in_asserted: bool 
         incoming=incoming_rows(incoming, labels_graph, base),
         in_asserted=in_asserted,
         evidence=_quotes(node, data, base) if in_asserted else [],
+        verification=_verification(node, data, base),
         reference_out=property_rows(graphs.reference.predicate_objects(node), labels_graph, base),
         reference_in=incoming_rows(reference_in, labels_graph, base),
     )
@@ -711,275 +762,3 @@ async def home(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------- query page
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What running a query gave: a SPARQL JSON document, another document, or an error."""
-
-    status: int
-    results: dict[str, Any] | None = None
-    text: str | None = None
-    error: str | None = None
-    truncated: bool = False
-
-
-async def _run_query(state: KgState, text: str, inferred: bool) -> Outcome:
-    from kg.server.worker import SparqlJob
-
-    config = state.config
-    if len(text) > config.max_query_length:
-        return Outcome(
-            413,
-            error=f"the query has {len(text)} characters; the limit is {config.max_query_length}",
-        )
-    depth = nesting_depth(text)
-    if depth > config.max_depth:
-        return Outcome(
-            400, error=f"the query nests brackets {depth} deep; the limit is {config.max_depth}"
-        )
-    job = SparqlJob(text=text, inferred=inferred, accept=RESULTS_ACCEPT, max_rows=config.max_rows)
-    reply = await state.pool.run(job)
-    if reply.kind is not None:
-        return Outcome(reply.status, error=reply.message or reply.kind)
-    body = reply.body.decode("utf-8", errors="replace")
-    if reply.media_type.startswith("application/sparql-results+json"):
-        return Outcome(200, results=json.loads(body), truncated=reply.truncated)
-    return Outcome(200, text=body, truncated=reply.truncated)
-
-
-def _binding_html(value: dict[str, str], graph: Graph, base: str) -> str:
-    kind = value.get("type")
-    if kind == "uri":
-        return iri_html(value.get("value", ""), graph, base)
-    if kind == "bnode":
-        return f"<code>_:{escape(value.get('value', ''))}</code>"
-    datatype = value.get("datatype")
-    literal = Literal(
-        value.get("value", ""),
-        lang=value.get("xml:lang"),
-        datatype=URIRef(datatype) if datatype and not value.get("xml:lang") else None,
-    )
-    return literal_html(literal)
-
-
-def results_html(outcome: Outcome, graph: Graph, base: str = "") -> str:
-    """A query's outcome as the page's results block (server-rendered)."""
-    if outcome.error is not None:
-        return f'<p class="error" id="error">{escape(outcome.error)}</p>'
-    note = (
-        '<p class="muted">Truncated: only the first rows are shown.</p>'
-        if outcome.truncated
-        else ""
-    )
-    if outcome.text is not None:
-        return note + f"<pre>{escape(outcome.text)}</pre>"
-    document = outcome.results or {}
-    if "boolean" in document:
-        return f'<p class="boolean">{"true" if document["boolean"] else "false"}</p>'
-    names = document.get("head", {}).get("vars", [])
-    rows = document.get("results", {}).get("bindings", [])
-    head = "".join(f"<th>{escape(name)}</th>" for name in names)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{_binding_html(row[name], graph, base) if name in row else ''}</td>"
-            for name in names
-        )
-        + "</tr>"
-        for row in rows
-    )
-    count = f'<p class="count">{len(rows)} row{"s" if len(rows) != 1 else ""}</p>'
-    return f"{count}{note}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-_DEFAULT_QUERY = """PREFIX kko: <https://w3id.org/kazkgz/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?event ?date ?label WHERE {
-  ?event kko:date ?date ; rdfs:label ?label .
-  FILTER(lang(?label) = "en")
-} ORDER BY ?date LIMIT 50"""
-
-_SCRIPT = """
-(function () {
-  var config = JSON.parse(document.getElementById('page-config').textContent);
-  var form = document.getElementById('query-form');
-  var area = document.getElementById('query');
-  var select = document.getElementById('example');
-  var inferred = document.getElementById('inferred');
-  var results = document.getElementById('results');
-  var prefixes = config.prefixes;
-  function local(iri) {
-    var kk = prefixes.kk, kko = prefixes.kko;
-    if (iri.indexOf(kk) === 0) return config.base + '/id/' + iri.slice(kk.length);
-    if (iri.indexOf(kko) === 0) return config.base + '/ontology#' + iri.slice(kko.length);
-    return null;
-  }
-  function compact(iri) {
-    var best = null;
-    Object.keys(prefixes).forEach(function (p) {
-      var longer = !best || prefixes[p].length > prefixes[best].length;
-      if (iri.indexOf(prefixes[p]) === 0 && longer) best = p;
-    });
-    return best ? best + ':' + iri.slice(prefixes[best].length) : iri;
-  }
-  function cell(term) {
-    var td = document.createElement('td');
-    if (!term) return td;
-    if (term.type === 'uri') {
-      var href = local(term.value);
-      var el = document.createElement(href ? 'a' : 'span');
-      if (href) el.setAttribute('href', href);
-      el.className = 'curie';
-      el.textContent = compact(term.value);
-      td.appendChild(el);
-    } else {
-      var span = document.createElement('span');
-      span.className = 'lit';
-      span.textContent = term.type === 'bnode' ? '_:' + term.value : term.value;
-      td.appendChild(span);
-      var note = term['xml:lang'] ? '@' + term['xml:lang']
-        : (term.datatype ? '^^' + compact(term.datatype) : '');
-      if (note) {
-        var dt = document.createElement('span');
-        dt.className = 'dt';
-        dt.textContent = note;
-        td.appendChild(dt);
-      }
-    }
-    return td;
-  }
-  function show(nodes) {
-    results.textContent = '';
-    results.setAttribute('data-source', 'browser');
-    nodes.forEach(function (n) { results.appendChild(n); });
-  }
-  function message(text, cls) {
-    var p = document.createElement(cls === 'error' ? 'p' : 'pre');
-    if (cls) p.className = cls;
-    p.textContent = text;
-    return p;
-  }
-  function render(doc) {
-    if (typeof doc.boolean === 'boolean') {
-      show([message(String(doc.boolean), 'boolean')]);
-      return;
-    }
-    var names = doc.head.vars || [];
-    var rows = doc.results.bindings || [];
-    var table = document.createElement('table');
-    var head = table.createTHead().insertRow();
-    names.forEach(function (n) {
-      var th = document.createElement('th');
-      th.textContent = n;
-      head.appendChild(th);
-    });
-    var body = table.createTBody();
-    rows.forEach(function (row) {
-      var tr = body.insertRow();
-      tr.className = 'row';
-      names.forEach(function (n) { tr.appendChild(cell(row[n])); });
-    });
-    var count = document.createElement('p');
-    count.className = 'count';
-    count.textContent = rows.length + (rows.length === 1 ? ' row' : ' rows');
-    show([count, table]);
-  }
-  function run() {
-    var body = new URLSearchParams();
-    body.set('query', area.value);
-    if (inferred.checked) body.set('inferred', 'true');
-    show([message('Running…', 'muted')]);
-    fetch(config.endpoint, {method: 'POST', body: body, headers: {'Accept': config.accept}})
-      .then(function (r) {
-        var type = r.headers.get('content-type') || '';
-        return r.text().then(function (text) {
-          if (!r.ok) { show([message(r.status + ': ' + text, 'error')]); return; }
-          if (type.indexOf('sparql-results+json') >= 0) render(JSON.parse(text));
-          else show([message(text, '')]);
-        });
-      })
-      .catch(function (e) { show([message('The request failed: ' + e, 'error')]); });
-  }
-  select.addEventListener('change', function () {
-    var found = config.examples[select.value];
-    if (found) { area.value = found.text; inferred.checked = found.inferred; }
-  });
-  form.addEventListener('submit', function (event) { event.preventDefault(); run(); });
-  // autorun presses Run, so that it takes the same path as a click
-  if (new URLSearchParams(location.search).get('autorun')) {
-    if (form.requestSubmit) form.requestSubmit(document.getElementById('run'));
-    else run();
-  }
-})();
-"""
-
-
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a <script> element."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-async def query_page(request: Request) -> Response:
-    """The query page: a form, the saved queries as examples, the results table. With
-    ``?query=`` the server runs the query and renders the table (no JavaScript needed);
-    with JavaScript the Run button posts to /sparql and renders the answer in place;
-    ``?example=NAME`` fills the form with a saved query, ``&autorun=1`` runs it at once."""
-    state = _state(request)
-    data = _data(request)
-    base = _base(request)
-    inferred = _flag(request, "inferred")
-    if isinstance(inferred, Response):
-        return inferred
-    text = request.query_params.get("query", "")
-    example = request.query_params.get("example", "")
-    chosen = state.saved_query(example) if example else None
-    if example and chosen is None:
-        return _error(request, 404, "unknown-query", f"unknown saved query {example!r}", True)
-
-    async def produce() -> Response:
-        outcome: Outcome | None = None
-        shown = text or (chosen.text if chosen else _DEFAULT_QUERY)
-        checked = inferred or bool(chosen and chosen.inferred and not text)
-        if text.strip():
-            outcome = await _run_query(state, text, bool(inferred))
-        rendered = (
-            await run_in_threadpool(results_html, outcome, data.combined, base)
-            if outcome is not None
-            else '<p class="muted">Run a query to see its answer here.</p>'
-        )
-        options = ['<option value="">— saved queries —</option>'] + [
-            f'<option value="{escape(q.name, quote=True)}"{" selected" if chosen is q else ""}>'
-            f"{escape(q.name)}: {escape(q.summary)}</option>"
-            for q in state.saved
-        ]
-        config = {
-            "endpoint": f"{base}/sparql",
-            "base": base,
-            "accept": RESULTS_ACCEPT,
-            "prefixes": {"kk": str(KK), "kko": str(KKO), **PREFIXES},
-            "examples": {q.name: {"text": q.text, "inferred": q.inferred} for q in state.saved},
-        }
-        body = (
-            "<h1>Query the graph</h1>"  # noqa: S608 - HTML (escaped), not SQL
-            f'<form id="query-form" method="get" action="{base}/query">'
-            '<p><label for="example">Examples: </label><select id="example" name="example">'
-            f"{''.join(options)}</select> <noscript>(choosing an example needs JavaScript; "
-            "or open one from the home page)</noscript></p>"
-            '<p><textarea id="query" name="query" rows="14" spellcheck="false">'
-            f"{escape(shown)}</textarea></p>"
-            f'<p><label><input type="checkbox" id="inferred" name="inferred" value="true"'
-            f"{' checked' if checked else ''}> with the OWL RL inferences</label> "
-            '<button type="submit" id="run">Run</button></p></form>'
-            '<p class="muted">Prefixes kk:, kko:, rdfs:, skos:, org: and the other project '
-            f'prefixes are predeclared. The endpoint is <a href="{base}/sparql">{base}/sparql'
-            "</a> (SPARQL 1.1 Protocol).</p>"
-            f'<h2>Results</h2><div id="results" data-source="server">{rendered}</div>'
-            f'<script type="application/json" id="page-config">{_script_json(config)}</script>'
-            f"<script>{_SCRIPT}</script>"
-        )
-        status = outcome.status if outcome is not None and outcome.error else 200
-        return _html(page("Query the graph", body, base), status)
-
-    return await _cached(request, produce)

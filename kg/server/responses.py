@@ -5,13 +5,14 @@ parameters."""
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from kg.queries.metadata import SavedQuery
 from kg.server.config import ServerConfig
@@ -20,6 +21,7 @@ from kg.server.jobs import Reply
 from kg.server.negotiation import parse_accept
 from kg.server.pool import WorkerPool
 from kg.server.safety import Refused
+from kg.server.spool import open_spooled, stream
 
 __all__ = [
     "TRUNCATED_HEADER",
@@ -27,6 +29,7 @@ __all__ = [
     "cached",
     "error_response",
     "parse_flag",
+    "public_base",
     "reply_response",
     "state_of",
 ]
@@ -65,15 +68,16 @@ class KgState:
     def saved_query(self, name: str) -> SavedQuery | None:
         return next((q for q in self.saved if q.name == name), None)
 
-    def etag(self, request: Request) -> str:
-        """A strong validator for a GET answer: the graph's version, the URL and the
-        headers the answer varies on."""
+    def etag(self, request: Request, varies: str = "") -> str:
+        """A strong validator for a GET answer: the graph's version, the URL, the Accept
+        header and ``varies`` (anything else the answer is made from)."""
         key = "\0".join(
             (
                 self.version,
                 request.url.path,
                 request.url.query,
                 request.headers.get("accept", ""),
+                varies,
             )
         )
         return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -121,14 +125,19 @@ def _not_modified(request: Request, etag: str) -> bool:
 
 
 async def cached(
-    request: Request, produce: Callable[[], Awaitable[Response]], cacheable: bool = True
+    request: Request,
+    produce: Callable[[], Awaitable[Response]],
+    cacheable: bool = True,
+    varies: str = "",
 ) -> Response:
     """Answer a GET from the ETag (304) or the answer cache, or ``produce`` it; 200 answers
-    get the ETag and Cache-Control of the graph's version and are kept."""
+    get the ETag and Cache-Control of the graph's version and are kept. An answer made from
+    anything but the URL and Accept (a request header) passes it as ``varies``: the cache
+    keeps it for that value only."""
     state = state_of(request)
     if request.method not in ("GET", "HEAD") or not cacheable:
         return await produce()
-    etag = state.etag(request)
+    etag = state.etag(request, varies)
     if _not_modified(request, etag):
         request.state.cache = "not-modified"
         return Response(status_code=304, headers=_cache_headers(state, etag))
@@ -144,9 +153,10 @@ async def cached(
     response = await produce()
     if response.status_code == 200:
         response.headers.update(_cache_headers(state, etag))
-        body = bytes(response.body)
+        streamed = isinstance(response, StreamingResponse)  # large: never kept
+        body = b"" if streamed else bytes(response.body)
         limit = state.config.cache_entries
-        if limit and len(body) <= 1_000_000:
+        if limit and not streamed:
             extra = {k: v for k, v in response.headers.items() if k.lower().startswith("x-kg-")}
             extra = {k.title().replace("X-Kg-", "X-KG-"): v for k, v in extra.items()}
             media = response.media_type or response.headers.get("content-type", "")
@@ -169,7 +179,40 @@ def reply_response(request: Request, reply: Reply) -> Response:
     if reply.truncated:
         headers[TRUNCATED_HEADER] = "true"
         request.state.truncated = True
+    if reply.path is not None:  # a large answer, streamed from its file
+        return StreamingResponse(
+            stream(open_spooled(reply.path)),
+            reply.status,
+            headers=headers,
+            media_type=reply.media_type,
+        )
     return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+def public_base(request: Request) -> tuple[str, str]:
+    """The server's public address (scheme, host and mount path, no trailing slash) and what
+    of the request it was read from (for :func:`cached`'s ``varies``). ``--base-url`` names
+    it for every request (nothing read); else the request's scheme and ``Host``, with
+    ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` only from a configured proxy's address.
+    A host that is no host name or address is not used: the server's own address is."""
+    config = state_of(request).config
+    if config.base_url:
+        return config.base_url, ""
+    scheme = request.url.scheme
+    host = request.headers.get("host", "")
+    client = request.client.host if request.client else None
+    if config.trusts(client):
+        proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+        scheme = proto if proto in ("http", "https") else scheme
+        host = request.headers.get("x-forwarded-host", "").split(",")[0].strip() or host
+    if not _HOST.fullmatch(host):
+        server = request.scope.get("server") or ("localhost", None)
+        host = server[0] if server[1] is None else f"{server[0]}:{server[1]}"
+    base = f"{scheme}://{host}{request.scope.get('root_path', '')}".rstrip("/")
+    return base, base
 
 
 def parse_flag(value: str | None, name: str) -> bool:

@@ -63,6 +63,7 @@ def serve(config: ServerConfig) -> None:
         log_level="info",
         h11_max_incomplete_event_size=max(65536, config.max_query_length * 3 + 8192),
         timeout_graceful_shutdown=5,
+        proxy_headers=False,  # X-Forwarded-* are read by the app, from --proxies only
     )
 
 
@@ -90,6 +91,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         help=f"most rows or triples in an answer before it is truncated "
         f"(default {defaults['max_rows'].default})" + env("max_rows"),
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        help=f"most bytes in an answer; it then carries the most leading rows that fit "
+        f"(default {defaults['max_bytes'].default})" + env("max_bytes"),
     )
     parser.add_argument(
         "--workers",
@@ -136,6 +143,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="most queries waiting for a worker in each lane (saved, ad hoc) before the next "
         f"is refused with 503 (default {defaults['queue'].default})" + env("queue"),
     )
+    parser.add_argument(
+        "--base-url",
+        help="the server's public address, e.g. https://example.org/kg, which the service "
+        "description names (default: each request's Host)" + env("base_url"),
+    )
+    parser.add_argument(
+        "--proxies",
+        help="comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-Proto and X-Forwarded-Host are believed (default: none)" + env("proxies"),
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -145,11 +162,14 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         port=args.port,
         timeout=args.timeout,
         max_rows=args.max_rows,
+        max_bytes=args.max_bytes,
         workers=args.workers,
         memory_mb=args.memory_mb,
         queries_dir=args.queries_dir,
         store=args.store,
         store_path=args.store_path,
+        base_url=args.base_url,
+        proxies=args.proxies,
         dist=args.dist,
         saved_workers=args.saved_workers,
         queue=args.queue,

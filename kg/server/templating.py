@@ -22,6 +22,8 @@ CSP = (
 )
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 TEMPLATES.env.globals["csp"] = CSP
+# a coordinate of a drawing, to one decimal
+TEMPLATES.env.filters["px"] = lambda value: f"{value:.1f}"
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
 

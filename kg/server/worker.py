@@ -21,7 +21,7 @@ import resource
 import socket
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.connection import Connection
 from typing import Any
@@ -40,7 +40,7 @@ from kg.core.errors import (
 from kg.core.paths import Sources
 from kg.queries import execution
 from kg.server.engine import EngineState
-from kg.server.formats import ask_document, graph_document, select_document
+from kg.server.formats import ask_document, graph_document, longest_fitting, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
 from kg.server.jobs import (
     EngineSource,
@@ -55,6 +55,7 @@ from kg.server.jobs import (
 )
 from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, typed
 from kg.server.safety import Refused
+from kg.server.spool import spool
 
 __all__ = [
     "PROBE_VARIABLE",
@@ -148,6 +149,7 @@ class WorkerState(JobHandler):
             job.accept,
             job.format,
             job.max_rows,
+            job.max_bytes,
         )
 
     def saved_job(self, job: SavedJob) -> Reply:
@@ -168,10 +170,15 @@ class WorkerState(JobHandler):
             variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
             return execution.execute(target, prepared, variables, saved.name).result
 
-        return self._run(execute, job.accept, job.format, job.max_rows)
+        return self._run(execute, job.accept, job.format, job.max_rows, job.max_bytes)
 
     def _run(
-        self, execute: Callable[[], Any], accept: str | None, fmt: str | None, max_rows: int
+        self,
+        execute: Callable[[], Any],
+        accept: str | None,
+        fmt: str | None,
+        max_rows: int,
+        max_bytes: int,
     ) -> Reply:
         try:
             result: Result = execute()
@@ -184,15 +191,18 @@ class WorkerState(JobHandler):
             if kind == "SELECT":
                 names = [str(v) for v in (result.vars or ())]
                 rows = list(islice(iter(result), max_rows + 1))
-                truncated = len(rows) > max_rows
-                rows = rows[:max_rows]
-                body = select_document(offer.key, names, rows, truncated)  # type: ignore[arg-type]
-                return Reply(
-                    200, body, typed(offer.media_type), len(rows), truncated, None, None, kind
+                over_rows = len(rows) > max_rows
+                key = offer.key
+                body, count = longest_fitting(
+                    rows[:max_rows],
+                    lambda kept, cut: select_document(key, names, kept, cut or over_rows),  # type: ignore[arg-type]
+                    max_bytes,
                 )
+                truncated = over_rows or count < min(len(rows), max_rows)
+                return Reply(200, body, typed(offer.media_type), count, truncated, None, None, kind)
             graph = result.graph
             assert graph is not None  # noqa: S101 - CONSTRUCT and DESCRIBE have one
-            body, count, truncated = graph_document(offer.key, graph, max_rows)
+            body, count, truncated = graph_document(offer.key, graph, max_rows, max_bytes)
             return Reply(200, body, typed(offer.media_type), count, truncated, None, None, kind)
         except (Refused, UnknownFormat, RecursionError, MemoryError):
             raise
@@ -319,4 +329,5 @@ def worker_main(conn: Connection, sources: Sources, memory_mb: int, engine: Engi
         except Exception as exc:  # a bug must not cost the worker: report it
             log.exception("query worker error")
             reply = Reply.error(500, "internal", f"internal error: {type(exc).__name__}: {exc}")
-        conn.send(reply)
+        path = spool(reply.body)
+        conn.send(reply if path is None else replace(reply, body=b"", path=path))

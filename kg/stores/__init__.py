@@ -73,14 +73,18 @@ def open_store(
 def load_published(
     store: Store,
     dist: Path | str = "dist",
-    which: tuple[str, ...] = ("asserted", "inferred"),
+    which: tuple[str, ...] | None = None,
     graph: str | None = None,
 ) -> dict[str, int]:
     """Load the published graphs (``dist/<name>.ttl``, written by ``kg build``) into ``store``,
     each into its named graph (:data:`GRAPHS`), or all of them into the one graph ``graph``.
-    Each graph is replaced as a whole (see the store's ``replace``). Returns graph IRI →
-    triple count."""
+    ``which`` defaults to the asserted and inferred graphs, and the verification layer where it
+    was published. Each graph is replaced as a whole (see the store's ``replace``). Returns
+    graph IRI → triple count."""
     folder = Path(dist)
+    if which is None:
+        layer = ("verification",) if (folder / "verification.ttl").is_file() else ()
+        which = ("asserted", "inferred", *layer)
     files = []
     for name in which:
         if name not in GRAPHS:

@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from rdflib import Graph, Variable
 from rdflib.term import Node
 
-from kg.core.paths import Sources
+from kg.core.paths import Sources, default_sources
+from kg.core.settings import VERIFICATION_GRAPH
 from kg.graph.cache import load_inferred
 from kg.graph.loading import load_graph
-from kg.queries.execution import checked_query, execute
+from kg.queries.execution import checked_query, execute, with_named_graphs
 from kg.queries.results import QueryResult
 from kg.stores.base import ASSERTED_GRAPH, INFERRED_GRAPH, Data, as_graph, graphs_for
 
@@ -35,15 +36,20 @@ class MemoryStore:
                 self._graphs[iri] = load_graph(paths=self._paths)
             elif iri == INFERRED_GRAPH:
                 self._graphs[iri] = load_inferred(paths=self._paths)
+            elif iri == VERIFICATION_GRAPH:
+                sources = default_sources() if self._paths is None else self._paths
+                self._graphs[iri] = load_graph(paths=sources.verification)
         return self._graphs.get(iri, Graph())
 
     def union(self, inferred: bool = False) -> Graph:
-        """The graph queries run on (kept until a graph is replaced)."""
+        """The graph queries run on (kept until a graph is replaced): the asserted (and
+        inferred) graphs as the default graph, the verification layer as its named graph."""
         if inferred not in self._unions:
             union = Graph()
             for iri in graphs_for(inferred):
                 union += self._graph(iri)
-            self._unions[inferred] = union
+            named = {VERIFICATION_GRAPH: self._graph(VERIFICATION_GRAPH)}
+            self._unions[inferred] = with_named_graphs(union, named)
         return self._unions[inferred]
 
     def query(

@@ -27,6 +27,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from kg.core.errors import SparqlSyntaxError, UsageError
+from kg.core.settings import VERIFICATION_GRAPH
 from kg.graph.serialization import serialize
 from kg.queries.execution import checked_query
 from kg.queries.results import QueryResult
@@ -148,7 +149,8 @@ class RemoteStore:
         if self.graph == "default":
             return []
         graphs = (self.graph,) if self.graph else graphs_for(inferred)
-        return [("default-graph-uri", g) for g in graphs]
+        named = [] if self.graph else [("named-graph-uri", VERIFICATION_GRAPH)]
+        return [("default-graph-uri", g) for g in graphs] + named
 
     # ------------------------------------------------------------ Store
 
