@@ -5,6 +5,7 @@ the library returns in memory for the same queries."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,7 @@ import httpx
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.query import Result
-from server_helpers import KK, REPO, build_oxigraph_store, running_server
+from server_helpers import KK, REPO, build_oxigraph_store, built_dist, running_server
 
 from kg import default_sources, run_query
 from kg.queries.execution import sparql
@@ -150,3 +151,17 @@ def test_workers_stay_within_a_small_memory_limit_under_load(
         assert statuses == [200] * 800
         health = httpx.get(f"{server.url}/health", timeout=30).json()
         assert health["workers_replaced"] == 0
+
+
+def test_a_dataset_older_than_the_sources_is_refused(tmp_path: Path) -> None:
+    """kg serve loads dist/dataset.nq only when it is newer than every source file."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    dataset = dist / "dataset.nq"
+    dataset.write_bytes((built_dist() / "dataset.nq").read_bytes())
+    os.utime(dataset, (0, 0))  # built in 1970: every source is newer
+    argv = [sys.executable, "-m", "kg", "serve", "--port", "0", "--dist", str(dist)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "is older than" in done.stderr
+    assert f"kg build --out {dist}" in done.stderr
