@@ -11,6 +11,7 @@ asked for; a truncated answer says so as the rdflib path does (``head.link`` in 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,11 +176,45 @@ class EngineState(JobHandler):
             )
 
 
-def _lines(data: bytes, keep: int) -> tuple[list[bytes], bool]:
-    """The first ``keep`` lines of ``data`` (each ending in a newline), and whether any was
-    left out."""
-    lines = data.splitlines(keepends=True)
-    return lines[:keep], len(lines) > keep
+class _Enough(Exception):
+    """Raised by :class:`_Capped` to stop the engine's serialiser."""
+
+
+class _Capped:
+    """A file for the engine's serialiser that stops it (raising :class:`_Enough`) once it
+    has written more than ``lines`` lines or ``size`` bytes: an answer past the caps is never
+    written whole."""
+
+    def __init__(self, lines: int, size: int) -> None:
+        self.lines, self.size = lines, size
+        self.chunks: list[bytes] = []
+        self.count = self.written = 0
+        self.stopped = False
+
+    def write(self, data: bytes) -> int:
+        if self.stopped:  # the serialiser may try the refused chunk again: not kept twice
+            raise _Enough
+        chunk = bytes(data)
+        self.chunks.append(chunk)
+        self.count += chunk.count(b"\n")
+        self.written += len(chunk)
+        if self.count > self.lines or self.written > self.size:
+            self.stopped = True
+            raise _Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing is buffered."""
+
+
+def _complete_lines(serialize: Callable[[Any], None], lines: int, size: int) -> tuple[bytes, bool]:
+    """The complete lines the engine's line-based serialiser writes before it has written
+    more than ``lines`` lines or ``size`` bytes, and whether it was stopped."""
+    out = _Capped(lines, size)
+    with contextlib.suppress(_Enough):
+        serialize(out)
+    data = b"".join(out.chunks)
+    return data[: data.rfind(b"\n") + 1], out.stopped
 
 
 def _solutions(header: bytes, rows: Sequence[bytes], key: str, truncated: bool) -> bytes:
@@ -207,16 +242,22 @@ def solutions_document(
     the rows written, whether the answer was cut. The cut is made on the engine's TSV (one
     line a row), which the engine reads back to write the other formats."""
     ox = pyoxigraph_module()
-    tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+    tsv, stopped = _complete_lines(
+        lambda out: solutions.serialize(out, format=ox.QueryResultsFormat.TSV),
+        max_rows + 1,  # the header, then one row past the cap
+        max_bytes + 1,  # a row's TSV is no longer than in JSON, XML or TSV
+    )
     header_end = tsv.index(b"\n") + 1
-    rows, over_rows = _lines(tsv[header_end:], max_rows)
+    rows = tsv[header_end:].splitlines(keepends=True)
+    over = stopped or len(rows) > max_rows
+    rows = rows[:max_rows]
     body, count = longest_fitting(
         rows,
-        lambda kept, cut: _solutions(tsv[:header_end], kept, key, cut or over_rows),
+        lambda kept, cut: _solutions(tsv[:header_end], kept, key, cut or over),
         max_bytes,
-        size=lambda _line: 0,
+        size=(lambda _line: 0) if key == "csv" else len,
     )
-    return body, count, over_rows or count < len(rows)
+    return body, count, over or count < len(rows)
 
 
 def _triples(lines: Sequence[bytes], key: str, truncated: bool, max_triples: int) -> bytes:
@@ -245,11 +286,18 @@ def triples_document(
     engine, cut to ``max_triples`` and to the most leading triples whose document fits
     ``max_bytes``: the bytes, the triples written, whether it was cut."""
     ox = pyoxigraph_module()
-    lines, over = _lines(triples.serialize(format=ox.RdfFormat.N_TRIPLES), max_triples)
+    nt, stopped = _complete_lines(
+        lambda out: triples.serialize(out, format=ox.RdfFormat.N_TRIPLES),
+        max_triples,
+        max_bytes * 4,  # Turtle and JSON-LD can be shorter than N-Triples
+    )
+    lines = nt.splitlines(keepends=True)
+    over = stopped or len(lines) > max_triples
+    lines = lines[:max_triples]
     body, count = longest_fitting(
         lines,
         lambda kept, cut: _triples(kept, key, cut or over, len(kept)),
         max_bytes,
-        size=lambda _line: 0,
+        size=len if key == "nt" else (lambda _line: 0),
     )
     return body, count, over or count < len(lines)

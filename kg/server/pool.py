@@ -7,8 +7,7 @@ background, while the other workers go on serving.
 
 Two lanes share the workers: saved queries (the project's own, cheap, bounded) and ad hoc
 queries (anything a client writes). ``saved_workers`` workers run saved queries only, so
-that however many ad hoc queries hold the other workers, a saved query is answered; a worker
-runs an ad hoc query at a lower CPU priority (:data:`AD_HOC_NICENESS`). A job
+that however many ad hoc queries hold the other workers, a saved query is answered. A job
 that finds no idle worker waits in its lane's queue, and idle workers go to the longest
 waiting job of either lane. A lane's queue is bounded: when it is full, or when the time
 the job would wait (the queue's length times the lane's recent mean duration) is beyond
@@ -43,11 +42,6 @@ START_TIMEOUT = 120.0
 """Seconds a new worker may take to load the graphs (a cold closure cache reasons first)."""
 
 LANES = ("saved", "adhoc")
-AD_HOC_NICENESS = 10
-"""How much lower the CPU priority of a worker running an ad hoc query is than that of the
-server and of a worker running a saved query: on a machine whose cores expensive ad hoc
-queries fill, saved queries and the server still get them first. Set per job where the
-system allows it (raising a priority again needs CAP_SYS_NICE, as root has)."""
 SMOOTHING = 0.2
 """The weight of the newest job in a lane's mean duration (an exponential moving mean)."""
 
@@ -68,7 +62,6 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     saved_only: bool = False
-    niceness: int = 0
 
 
 @dataclass
@@ -122,7 +115,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_main,
-            args=(child, self.sources, self.memory_mb, self.engine),
+            args=(child, self.sources, self.memory_mb, self.engine, os.getpid()),
             name="kg-query-worker",
             daemon=True,
         )
@@ -319,7 +312,6 @@ class WorkerPool:
         if isinstance(got, Reply):
             return got
         worker = got
-        _prioritise(worker, lane)
         started = time.monotonic()
         try:
             worker.conn.send(job)
@@ -351,14 +343,3 @@ class WorkerPool:
     def _measured(self, lane: str, seconds: float) -> None:
         state = self._lanes[lane]
         state.mean_s += SMOOTHING * (seconds - state.mean_s)
-
-
-def _prioritise(worker: _Worker, lane: str) -> None:
-    """Give ``worker`` the CPU priority of a job of ``lane`` (where the system allows it)."""
-    wanted = AD_HOC_NICENESS if lane == "adhoc" else 0
-    if worker.niceness != wanted and worker.process.pid is not None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, worker.process.pid, wanted)
-            worker.niceness = wanted
-        except OSError:  # lowering a niceness needs CAP_SYS_NICE: keep the worker as it is
-            pass

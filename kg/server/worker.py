@@ -287,10 +287,14 @@ def probe_network(address: str) -> str:
         return f"could not connect to {address}: {exc}"
 
 
-def worker_main(conn: Connection, sources: Sources, memory_mb: int, engine: EngineSource) -> None:
+def worker_main(
+    conn: Connection, sources: Sources, memory_mb: int, engine: EngineSource, server: int
+) -> None:
     """The worker process: leave the network (:func:`isolate_network`), load the graphs
     (rdflib, or the Oxigraph store ``engine`` names), say ready (with the network's state),
-    then answer jobs until the pipe closes."""
+    then answer jobs until the pipe closes; a large answer goes through a file in the spool
+    folder of the HTTP process ``server`` (a worker is the child of a fork server, not of
+    that process)."""
     network = isolate_network()
     if network.startswith("not"):
         log.warning("query worker %s: %s", os.getpid(), network)
@@ -329,5 +333,5 @@ def worker_main(conn: Connection, sources: Sources, memory_mb: int, engine: Engi
         except Exception as exc:  # a bug must not cost the worker: report it
             log.exception("query worker error")
             reply = Reply.error(500, "internal", f"internal error: {type(exc).__name__}: {exc}")
-        path = spool(reply.body)
+        path = spool(reply.body, server)
         conn.send(reply if path is None else replace(reply, body=b"", path=path))
