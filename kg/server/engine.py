@@ -217,11 +217,10 @@ def _complete_lines(serialize: Callable[[Any], None], lines: int, size: int) -> 
     return data[: data.rfind(b"\n") + 1], out.stopped
 
 
-def _solutions(header: bytes, rows: Sequence[bytes], key: str, truncated: bool) -> bytes:
-    """The TSV ``header`` and ``rows`` written by the engine in ``key``, saying in its head
+def _solutions(tsv: bytes, key: str, truncated: bool) -> bytes:
+    """The engine's TSV results ``tsv`` written by the engine in ``key``, saying in its head
     (JSON, XML) when it was cut."""
     ox = pyoxigraph_module()
-    tsv = header + b"".join(rows)
     if key == "tsv":
         return tsv
     kept = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
@@ -248,12 +247,16 @@ def solutions_document(
         max_bytes + 1,  # a row's TSV is no longer than in JSON, XML or TSV
     )
     header_end = tsv.index(b"\n") + 1
+    if not stopped and tsv.count(b"\n") - 1 <= max_rows:  # every row: no copy of each
+        body = _solutions(tsv, key, False)
+        if len(body) <= max_bytes:
+            return body, tsv.count(b"\n") - 1, False
     rows = tsv[header_end:].splitlines(keepends=True)
     over = stopped or len(rows) > max_rows
     rows = rows[:max_rows]
     body, count = longest_fitting(
         rows,
-        lambda kept, cut: _solutions(tsv[:header_end], kept, key, cut or over),
+        lambda kept, cut: _solutions(tsv[:header_end] + b"".join(kept), key, cut or over),
         max_bytes,
         size=(lambda _line: 0) if key == "csv" else len,
     )
