@@ -389,7 +389,34 @@ def _print_verification(assessment: verification.Assessment | None) -> None:
             _out(f"      searched: {finding.found_via}")
 
 
+def _verification_stats(args: argparse.Namespace) -> int:
+    found = verification.verification_stats()
+    if args.format == "json":
+        data = {
+            "facts": found.facts,
+            "assessed": found.assessed,
+            "by_status": dict(found.by_status),
+            "findings": found.findings,
+            "sources": found.sources,
+            "unassessed": [namespaces.compact(f"<{n}>").strip("<>") for n in found.unassessed],
+        }
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(f"fact-bearing nodes:   {found.facts}")
+    _out(f"assessed:             {found.assessed}")
+    _out("facts by status:")
+    for status, count in found.by_status:
+        _out(f"  {count:5d}  {status}")
+    _out(f"findings (rows):      {found.findings}")
+    _out(f"sources:              {found.sources}")
+    for node in found.unassessed:
+        _out(f"  not assessed: {namespaces.compact(f'<{node}>').strip('<>')}")
+    return EXIT_OK
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
+    if args.verification:
+        return _verification_stats(args)
     found = counts.stats(include_reference=args.reference)
     if args.format == "json":
         data = {
@@ -573,6 +600,12 @@ def _parser() -> argparse.ArgumentParser:
         "--reference",
         action="store_true",
         help="count the reference layer too (default: the asserted graph, ontology and article)",
+    )
+    p.add_argument(
+        "--verification",
+        action="store_true",
+        help="count the verification layer instead: fact-bearing nodes assessed, facts by "
+        "status, findings, sources, and the facts not yet assessed",
     )
     p.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"

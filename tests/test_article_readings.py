@@ -55,3 +55,46 @@ def test_carbon_free_steel_says_what_the_term_most_likely_means(graph: Graph) ->
     assert Literal("无碳钢材", lang="zh") in set(graph.objects(steel, RDFS.label))
     notes = " ".join(str(n) for n in graph.objects(steel, SKOS.note))
     assert "non-alloy" in notes
+
+
+def test_the_2022_talks_formats_are_data(graph: Graph) -> None:
+    """两国元首在小范围和大范围会谈中达成多项具体协议: one talks in narrow format, one in
+    extended format."""
+    assert "两国元首在小范围和大范围会谈中" in ARTICLE
+    assert graph.value(KK["talks-in-bishkek-2022-narrow"], KKO.talksFormat) == KKO.NarrowFormat
+    extended = graph.value(KK["talks-in-bishkek-2022-extended"], KKO.talksFormat)
+    assert extended == KKO.ExtendedFormat
+
+
+def test_the_levels_of_the_agreements_are_data(graph: Graph) -> None:
+    """约150份国家间、政府间和部门间协议: three levels; the sectoral agreements are signed by
+    双方政府 (the two governments): intergovernmental."""
+    assert "国家间、政府间和部门间协议" in ARTICLE
+    assert "双方政府还在农业、边境口岸、道路建设及旅游等领域签署了多项协议" in ARTICLE
+    levels = set(graph.objects(KK["bilateral-agreements"], KKO.agreementLevel))
+    assert levels == {KKO.InterStateLevel, KKO.IntergovernmentalLevel, KKO.InterdepartmentalLevel}
+    sectoral = set(graph.objects(KK["sectoral-government-agreements"], KKO.agreementLevel))
+    assert sectoral == {KKO.IntergovernmentalLevel}
+
+
+def test_the_expert_pairs_each_organisation_with_its_own_topics(graph: Graph) -> None:
+    """例如在集安组织框架下加强安全合作，在欧亚经济联盟框架下推动关税壁垒消除、贸易扩展和劳务
+    流动: the CSTO with security, the EAEU with tariff barriers, trade and labour mobility;
+    never the CSTO with tariff barriers."""
+    assert "在集安组织框架下加强安全合作" in ARTICLE
+    rows = graph.query(
+        """
+        SELECT ?organisation ?topic WHERE {
+            ?claim kko:example ?example .
+            ?example kko:framework ?organisation ; kko:topic ?topic .
+        }
+        """,
+        initNs={"kko": KKO},
+    )
+    pairs = {(str(r[0]).removeprefix(str(KK)), str(r[1]).removeprefix(str(KK))) for r in rows}  # type: ignore[index]
+    assert pairs == {
+        ("csto", "topic-security-cooperation"),
+        ("eaeu", "topic-removal-of-tariff-barriers"),
+        ("eaeu", "topic-trade-growth"),
+        ("eaeu", "topic-labour-mobility"),
+    }

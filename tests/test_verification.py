@@ -363,3 +363,40 @@ def test_disputed_facts_give_both_versions_and_the_source() -> None:
         (date(1992, 10, 15), date(1992, 8, 27))
     ]
     assert all(r["publisher"] for r in rows)
+
+
+def test_kg_stats_counts_the_layer() -> None:
+    done = run_kg("stats", "--verification", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["facts"] == 111
+    assert sum(data["by_status"].values()) == data["assessed"]
+    assert data["assessed"] + len(data["unassessed"]) == data["facts"]
+    assert data["by_status"]["contradicted"] >= 3  # Kambarata-1, its signing, the 1992 date
+    assert data["findings"] == len(read_table(TABLE))
+    text = run_kg("stats", "--verification").stdout
+    assert f"fact-bearing nodes:   {data['facts']}" in text
+
+
+def test_agreements_name_the_layer_of_each_value_when_the_reference_is_loaded() -> None:
+    """The article gives the 1997 signing no place and dates the deepening agreement by its
+    2025 ratification; the reference notes add Almaty and the 2024-04-19 signing in Astana.
+    With both layers in one graph, each of those values says it is the reference layer's,
+    and Vienna (哈、吉、俄三国在维也纳签署) stays the article's."""
+    from kg import run_query
+
+    merged = load_graph(include_reference=True, paths=default_sources(ROOT))
+    rows = {row["agreement"]: row for row in run_query("agreements", graph=merged).rows}
+    eternal = rows[str(KK["treaty-of-eternal-friendship"])]
+    assert (eternal["placeEn"], eternal["placeLayer"], eternal["actLayer"]) == (
+        "Almaty",
+        "reference",
+        "article",
+    )
+    deepening = rows[str(KK["agreement-on-deepening-allied-relations"])]
+    assert (deepening["placeEn"], deepening["actLayer"]) == ("Astana", "reference")
+    kambarata = rows[str(KK["kambarata-1-agreement"])]
+    assert (kambarata["placeEn"], kambarata["placeLayer"]) == ("Vienna", "article")
+    alone = {row["agreement"]: row for row in run_query("agreements").rows}
+    assert {row["actLayer"] for row in alone.values()} == {"article"}
+    assert alone[str(KK["treaty-of-eternal-friendship"])]["placeLayer"] is None

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, SH
 from rdflib.term import Node
 
 from kg.core.errors import KgError, VerificationRowError
 from kg.core.files import atomic_write_text
 from kg.core.namespaces import KK, KKO, PREFIXES, bind_prefixes
-from kg.core.paths import project_root
+from kg.core.paths import Sources, default_sources, project_root
 
 __all__ = [
     "COLUMNS",
@@ -40,10 +40,13 @@ __all__ = [
     "Finding",
     "Row",
     "SourceRecord",
+    "VerificationStats",
     "assessments",
+    "fact_nodes",
     "read_table",
     "status_of",
     "verification_graph",
+    "verification_stats",
     "write_verification",
 ]
 
@@ -398,6 +401,62 @@ def assessments(graph: Graph, facts: Iterable[URIRef] | None = None) -> dict[URI
         fact: Assessment(fact, status_of(graph, fact) or "unverified", tuple(findings))
         for fact, findings in found.items()
     }
+
+
+# ---------------------------------------------------------------- coverage
+
+
+@dataclass(frozen=True)
+class VerificationStats:
+    """How far the verification layer covers the article: the fact-bearing nodes, how many
+    have an assessment, the count of facts by status, the rows (findings) and the distinct
+    sources, and the facts still without an assessment."""
+
+    facts: int
+    assessed: int
+    by_status: tuple[tuple[str, int], ...]
+    findings: int
+    sources: int
+    unassessed: tuple[URIRef, ...]
+
+
+def _coverage_shapes(sources: Sources) -> Path:
+    folder = sources.shapes[0].parent if sources.shapes else project_root() / "shapes"
+    return folder / "verification-coverage.ttl"
+
+
+def fact_nodes(article: Graph, sources: Sources | None = None) -> set[URIRef]:
+    """The fact-bearing nodes of ``article``: the nodes of the target classes of
+    shapes/verification-coverage.ttl (events, agreements, institutions, memberships, figures,
+    cultural items, claims and statements)."""
+    shapes = _coverage_shapes(default_sources() if sources is None else sources)
+    classes = set(Graph().parse(shapes, format="turtle").objects(None, SH.targetClass))
+    return {n for c in classes for n in article.subjects(RDF.type, c) if isinstance(n, URIRef)}
+
+
+def verification_stats(sources: Sources | None = None) -> VerificationStats:
+    """What the project's verification layer covers (see :class:`VerificationStats`)."""
+    chosen = default_sources() if sources is None else sources
+    article = Graph()
+    for file in chosen.data:
+        article.parse(file, format="turtle")
+    layer = Graph()
+    for file in chosen.verification:
+        layer.parse(file, format="turtle")
+    facts = fact_nodes(article, chosen)
+    found = assessments(layer)
+    counted = dict.fromkeys(STATUSES, 0)
+    for fact in facts & set(found):
+        counted[found[fact].status] += 1
+    reviews = set(layer.subjects(SCHEMA.itemReviewed, None))
+    return VerificationStats(
+        facts=len(facts),
+        assessed=len(facts & set(found)),
+        by_status=tuple(counted.items()),
+        findings=len(reviews),
+        sources=len(set(layer.objects(None, PROV.wasDerivedFrom))),
+        unassessed=tuple(sorted(facts - set(found))),
+    )
 
 
 if __name__ == "__main__":

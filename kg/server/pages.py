@@ -68,7 +68,6 @@ _FORMAT_LINKS = (
     ("jsonld", "JSON-LD"),
     ("rdfxml", "RDF/XML"),
 )
-RESULTS_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 
 
 def routes() -> list[BaseRoute]:

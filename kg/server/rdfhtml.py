@@ -10,14 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from markupsafe import Markup
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.core.namespaces import BASE, KK, KKO, PREFIXES, bind_prefixes
-from kg.server.templating import TEMPLATES, render
 
 __all__ = [
     "ONTOLOGY_IRI",
@@ -27,27 +25,18 @@ __all__ = [
     "curie",
     "describe",
     "incoming_rows",
-    "iri_html",
     "iri_view",
     "labels",
-    "literal_html",
     "literal_view",
     "local_path",
-    "page",
     "property_rows",
     "short_label",
-    "term_html",
     "term_view",
     "title_labels",
 ]
 
 ONTOLOGY_IRI = BASE + "ontology"
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
-
-
-def page(title: str, body: str, base: str = "") -> str:
-    """A whole HTML document from the base template; ``title`` is plain text, ``body`` HTML."""
-    return render("base.html", title=title, body=Markup(body), base=base)  # noqa: S704
 
 
 def curie(iri: str) -> str:
@@ -162,19 +151,6 @@ def term_view(term: Node, graph: Graph, base: str = "", depth: int = 0) -> TermV
         )
         return TermView("bnode", rows=rows)
     return TermView("literal", str(term))
-
-
-def term_html(view: TermView) -> Markup:
-    """A term's view as HTML (the ``term`` macro), for pages that place it themselves."""
-    return Markup(TEMPLATES.get_template("macros.html").module.term(view))  # type: ignore[attr-defined]  # noqa: S704
-
-
-def iri_html(iri: str, graph: Graph | None, base: str = "", with_label: bool = True) -> Markup:
-    return term_html(iri_view(iri, graph, base, with_label))
-
-
-def literal_html(value: Literal) -> Markup:
-    return term_html(literal_view(value))
 
 
 def _property_rank(prop: Node) -> tuple[int, str]:

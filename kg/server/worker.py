@@ -165,7 +165,10 @@ class WorkerState(JobHandler):
             return Reply.error(500, "saved-query", str(exc))
 
         def execute() -> Result:  # as execution.run_query, with the query already read
-            target = self.closure if inferred else self.graphs.asserted
+            # the dataset /sparql gives a query: the held graphs named (a saved query reads
+            # the verification layer with GRAPH), asserted (+ inferred) as the default graph
+            defaults = ("asserted", "inferred") if inferred else ("asserted",)
+            target = self.dataset(defaults, tuple(GRAPH_IRIS))
             prepared = execution.checked_query(saved.text, str(saved.path))
             variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
             return execution.execute(target, prepared, variables, saved.name).result
