@@ -1,6 +1,10 @@
 -- wrk script of the endpoint benchmark (benchmarks/endpoint.py): checks every answer.
 --
---   wrk -s benchmarks/check.lua URL -- LENGTH SUM [ACCEPT]
+--   wrk -s benchmarks/check.lua URL -- LENGTH SUM [ACCEPT [unique]]
+--
+-- With "unique", every request's URL (whose last parameter is the query) ends in a comment
+-- line of its own ("\n#<thread>-<n>"): each request's query text differs from every other's,
+-- so that no cache of parsed or answered queries can serve it.
 --
 -- An answer counts as right when its status is 200 and its body has LENGTH bytes whose sum
 -- (mod 2^32) is SUM: the body fetched and verified before the run. The sum ignores the order
@@ -14,7 +18,13 @@ function setup(thread)
    table.insert(threads, thread)
 end
 
+local counter = 0
+local unique = false
+local thread_tag = ""
+
 function init(args)
+   unique = args[4] == "unique"
+   thread_tag = tostring(math.random(1, 1000000000))
    expected_length = tonumber(args[1])
    expected_sum = tonumber(args[2])
    if args[3] then
@@ -22,6 +32,14 @@ function init(args)
    end
    mismatches = 0
    first_mismatch = ""
+end
+
+function request()
+   if not unique then
+      return wrk.format()
+   end
+   counter = counter + 1
+   return wrk.format(nil, wrk.path .. "%0A%23" .. thread_tag .. "-" .. counter)
 end
 
 local function byte_sum(body)

@@ -32,9 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # name -> what it is (the order of the interleaved runs)
 SERVERS = {
-    "kg": "kg serve, answer cache on (the default), 2 query workers",
-    "kg-nocache": "kg serve, answer cache off, 2 query workers (rdflib)",
-    "kg-oxigraph": "kg serve --store oxigraph, answer cache off, 2 query workers",
+    "kg": "kg serve (Oxigraph over the built dataset), answer cache on (the default), "
+    "2 query workers and 1 for saved queries",
+    "kg-nocache": "kg serve (Oxigraph over the built dataset), answer cache off, "
+    "2 query workers and 1 for saved queries",
+    "kg-memory": "kg serve --store memory (rdflib), answer cache off, 2 query workers and 1 "
+    "for saved queries",
     "virtuoso": "Virtuoso 7 SPARQL endpoint (Debian's virtuoso-opensource)",
     "rdflib-endpoint": "rdflib-endpoint (PyPI), one process",
     "starlette-oxigraph": "benchmarks/peers/oxigraph_app.py: Starlette over pyoxigraph, "
@@ -44,10 +47,9 @@ SERVERS = {
 
 @dataclass(frozen=True)
 class Published:
-    """The published graph (``kg build``) and an Oxigraph store loaded from it."""
+    """The published graph (``kg build``)."""
 
     dist: Path
-    oxigraph: Path
 
     @property
     def asserted(self) -> Path:
@@ -75,12 +77,10 @@ def missing(name: str) -> str | None:
 
 
 def publish(work: Path) -> Published:
-    """``kg build`` into ``work/dist`` and ``kg push --store oxigraph`` into ``work/oxigraph``."""
+    """``kg build`` into ``work/dist``."""
     dist = work / "dist"
     build(dist, paths=default_sources(ROOT))
-    store = work / "oxigraph"
-    _kg("push", "--dist", str(dist), "--store", "oxigraph", "--path", str(store))
-    return Published(dist, store)
+    return Published(dist)
 
 
 def _kg(*args: str) -> None:
@@ -135,11 +135,12 @@ def _process(
 def _kg_serve(name: str, published: Published, work: Path) -> Iterator[Endpoint]:
     port = free_port()
     argv = [sys.executable, "-m", "kg.server", "--port", str(port), "--workers", "2"]
+    argv += ["--dist", str(published.dist)]
     env = {}
     if name != "kg":
         env["KG_CACHE_ENTRIES"] = "0"
-    if name == "kg-oxigraph":
-        argv += ["--store", "oxigraph", "--path", str(published.oxigraph)]
+    if name == "kg-memory":
+        argv += ["--store", "memory"]
     base = f"http://127.0.0.1:{port}"
     with _process(argv, f"{base}/health", work / f"{name}.log", env):
         yield Endpoint(name, f"{base}/sparql", saved=f"{base}/queries")
@@ -177,7 +178,7 @@ def _starlette_oxigraph(name: str, published: Published, work: Path) -> Iterator
 _STARTERS: dict[str, Callable[[str, Published, Path], AbstractContextManager[Endpoint]]] = {
     "kg": _kg_serve,
     "kg-nocache": _kg_serve,
-    "kg-oxigraph": _kg_serve,
+    "kg-memory": _kg_serve,
     "virtuoso": _virtuoso,
     "rdflib-endpoint": _rdflib_endpoint,
     "starlette-oxigraph": _starlette_oxigraph,

@@ -55,6 +55,29 @@ def figures(results: dict[str, Any]) -> str:
             "[results/results.png](results/results.png)."
         )
         lines += ["", table(results).rstrip("\n")]
+    if "startup" in results:
+        lines += [
+            "",
+            "| start-up of kg serve | first ad hoc answer, s (min-max) | first saved, s |",
+        ]
+        lines.append("|---|---|---|")
+        for f in results["startup"]["figures"]:
+            saved = f"{f['first_saved_s']:.2f}" if f.get("first_saved_s") else "time limit"
+            low, high = f["first_ad_hoc_min_max"]
+            lines.append(
+                f"| {f['dataset']} | {f['first_ad_hoc_s']:.2f} ({low:.2f}-{high:.2f}) | {saved} |"
+            )
+    if "fairness" in results:
+        f = results["fairness"]
+        statuses = ", ".join(f"{k}: {v}" for k, v in f["statuses"].items())
+        lines += [
+            "",
+            f"Fairness ({f['clients']} clients, {f['expensive_clients']} expensive, "
+            f"{f['duration_s']:g} s, cache off): cheap saved queries p50 {f['cheap_p50_ms']:.0f} "
+            f"ms, p99 {f['cheap_p99_ms']:.0f} ms, max {f['cheap_max_ms']:.0f} ms; "
+            f"{f['cheap_answered']} answered, {f['wrong_answers']} wrong; statuses {statuses}; "
+            f"refusals without Retry-After: {f['refusals_without_retry_after']}.",
+        ]
     if "endpoint" in results:
         lines += [
             "",

@@ -6,6 +6,8 @@ benchmarks/results/results.json and results.png.
     python -m benchmarks run --sizes 430 --steps reason-alone,reason-fast --repeat 1 --merge
                                        # the fast engine beside reasonable alone, one run
     python -m benchmarks endpoint      # only the endpoint benchmark (benchmarks/endpoint.py)
+    python -m benchmarks startup       # kg serve's start to its first answer (serving.py)
+    python -m benchmarks fairness      # cheap saved queries beside expensive ones (serving.py)
 
 Each figure is the median of ``--repeat`` runs (one run where a run takes over a minute), with
 the spread (min and max), the peak resident memory of the step's process (which includes its
@@ -34,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import endpoint, readme, slow_clients
+from benchmarks import endpoint, readme, serving, slow_clients
 from benchmarks.generate import generate
 
 __all__ = ["main"]
@@ -532,6 +534,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
     p.add_argument("--no-endpoint", action="store_true", help="skip the endpoint benchmark")
     endpoint.add_arguments(sub)
+    serving.add_arguments(sub)
     slow_clients.add_arguments(sub)
     p = sub.add_parser("table", help="print a results file as a Markdown table")
     p.add_argument("results", type=Path, nargs="?", default=RESULTS / "results.json")
@@ -553,6 +556,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "endpoint":
         endpoint.main(endpoint.settings_from(args), args.out / "results.json", _say)
+        _update_readme(args.out / "results.json")
+        return 0
+    if args.command in ("startup", "fairness"):
+        serving.main(args, _say)
         _update_readme(args.out / "results.json")
         return 0
     if args.command == "slow-clients":

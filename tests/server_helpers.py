@@ -4,20 +4,23 @@ and a free port in a subprocess, wait until it is ready, stop it afterwards."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from rdflib import Literal
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "server"
@@ -55,14 +58,44 @@ class Server:
             time.sleep(0.05)
 
 
+def by_value(rows: Iterable[Iterable[object]]) -> set[tuple[object, ...]]:
+    """``rows`` with each literal as its value, datatype and language: engines write the same
+    number in different lexical forms (Oxigraph's decimal 796200000 is rdflib's 796200000.0)."""
+    return {
+        tuple((t.toPython(), t.datatype, t.language) if isinstance(t, Literal) else t for t in row)
+        for row in rows
+    }
+
+
+@functools.cache
+def built_dist() -> Path:
+    """The project built once per test process (``kg build`` into a temporary folder): the
+    dataset file that ``kg serve`` loads into its Oxigraph store."""
+    from kg.publishing.build import build
+
+    folder = Path(tempfile.mkdtemp(prefix="kazkgz-dist-"))
+    build(folder)
+    return folder
+
+
 @contextlib.contextmanager
 def running_server(
     tmp: Path, *options: str, command: list[str] | None = None, env: dict[str, str] | None = None
 ) -> Iterator[Server]:
-    """``kg serve`` (default: ``python -m kg.server``) with ``options``, on a free port."""
+    """``kg serve`` (default: ``python -m kg.server``) with ``options``, on a free port; the
+    store is ``$KG_TEST_STORE`` (default: the server's own, Oxigraph over the built
+    dataset) unless ``options`` name one."""
     port = free_port()
     argv = [*(command or [sys.executable, "-m", "kg.server"]), "--port", str(port), *options]
-    environment = {**os.environ, "KG_QUERIES_DIR": str(QUERIES), **(env or {})}
+    environment = {
+        **os.environ,
+        "KG_QUERIES_DIR": str(QUERIES),
+        "KG_DIST": str(built_dist()),
+        **(env or {}),
+    }
+    store = os.environ.get("KG_TEST_STORE")
+    if store and "--store" not in options:
+        environment["KG_STORE"] = store
     log = tmp / f"server-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=environment)

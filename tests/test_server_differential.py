@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from server_helpers import Server, Trap, build_oxigraph_store, running_server, trap_listener
+from server_helpers import Server, Trap, running_server, trap_listener
 
 pytestmark = pytest.mark.realdata
 
@@ -185,9 +185,8 @@ def trap() -> Iterator[Trap]:
 @pytest.fixture(scope="module", params=STORES)
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp(f"differential-{request.param}")
-    options: tuple[str, ...] = ("--workers", "2")
-    if request.param == "oxigraph":
-        options += ("--store", "oxigraph", "--path", str(build_oxigraph_store(folder / "store")))
+    # oxigraph: the default engine, over the built dataset; memory: rdflib
+    options: tuple[str, ...] = ("--workers", "2", "--store", request.param)
     with running_server(folder, *options, env={"KG_CACHE_ENTRIES": "0"}) as running:
         yield running
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from server_helpers import build_oxigraph_store, running_server, trap_listener
+from server_helpers import running_server, trap_listener
 
 from kg.server.worker import PROBE_VARIABLE, probe_network
 
@@ -27,9 +27,8 @@ def test_the_probe_connects_from_outside_a_worker() -> None:
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_workers_cannot_connect(tmp_path: Path, store: str) -> None:
-    options: tuple[str, ...] = ("--workers", "2")
-    if store == "oxigraph":
-        options += ("--store", "oxigraph", "--path", str(build_oxigraph_store(tmp_path / "s")))
+    # two workers for any query and one for saved queries only: three probes
+    options: tuple[str, ...] = ("--workers", "2", "--saved-workers", "1", "--store", store)
     with trap_listener() as trap:
         address = trap.url.removeprefix("http://")
         with running_server(tmp_path, *options, env={PROBE_VARIABLE: address}) as server:
@@ -40,6 +39,6 @@ def test_workers_cannot_connect(tmp_path: Path, store: str) -> None:
             ask = httpx.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"})
             assert ask.json()["boolean"] is True  # isolated workers still answer
             probes = [line for line in server.log_lines() if "network probe" in line]
-    assert len(probes) == 2, probes
+    assert len(probes) == 3, probes
     assert all(f"could not connect to {address}" in line for line in probes), probes
     assert trap.seen == []

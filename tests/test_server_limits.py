@@ -82,10 +82,15 @@ def test_expensive_query_is_stopped_while_a_cheap_one_is_served(
     assert cheap_answer.status_code == 200
     assert cheap_answer.text.split()[1:] == cheap_expected
     assert cheap_took < TIMEOUT, f"the cheap query waited {cheap_took:.2f} s"
-    assert stopped.status_code == 503, stopped.text
-    assert "time limit" in stopped.text or "memory limit" in stopped.text
     assert expensive_took < TIMEOUT + 2
-    assert httpx.get(f"{server.url}/health").json()["workers_replaced"] > before
+    if kind == "catastrophic regex" and stopped.status_code == 200:
+        # Oxigraph's regular expressions run in linear time: no row, at once
+        assert "bindings" in stopped.text
+        assert "aaaa" not in stopped.text
+    else:
+        assert stopped.status_code == 503, stopped.text
+        assert "time limit" in stopped.text or "memory limit" in stopped.text
+        assert httpx.get(f"{server.url}/health").json()["workers_replaced"] > before
     _wait_for_workers(server, 3)
     assert _post(server, CHEAP).status_code == 200
 

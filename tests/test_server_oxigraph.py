@@ -5,6 +5,7 @@ the library returns in memory for the same queries."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,7 @@ import httpx
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.query import Result
-from server_helpers import KK, REPO, build_oxigraph_store, running_server
+from server_helpers import KK, REPO, build_oxigraph_store, built_dist, running_server
 
 from kg import default_sources, run_query
 from kg.queries.execution import sparql
@@ -95,8 +96,13 @@ def test_safety_checks_still_apply(server) -> None:
     assert httpx.get(f"{server.url}/sparql", params={"query": service}).status_code == 403
 
 
-def test_named_graphs_are_served_from_memory(server) -> None:
+def test_named_graphs_are_those_of_the_store(server) -> None:
+    """The store loaded by kg push holds the asserted and inferred graphs only: FROM the
+    shapes graph is an empty default graph there (the built dataset holds the shapes)."""
     query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/kazkgz/graph/shapes> WHERE { ?s ?p ?o }"
+    rows = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
+    assert next(iter(rows))[0].toPython() == 0
+    query = query.replace("/shapes>", "/inferred>")
     rows = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
     assert next(iter(rows))[0].toPython() > 0
 
@@ -113,7 +119,9 @@ def test_the_default_dataset_is_the_stores(tmp_path: Path) -> None:
     assert _rows(answer) == {(URIRef(KK + "somewhere"),)}
 
 
-@pytest.mark.parametrize("options", [("--path", "{missing}"), ("--path", "{empty}"), ()])
+@pytest.mark.parametrize(
+    "options", [("--path", "{missing}"), ("--path", "{empty}"), ("--dist", "{missing}")]
+)
 def test_bad_path_is_a_usage_error(tmp_path: Path, options: tuple[str, ...]) -> None:
     (tmp_path / "empty").mkdir()
     folders = {"missing": tmp_path / "missing", "empty": tmp_path / "empty"}
@@ -121,7 +129,7 @@ def test_bad_path_is_a_usage_error(tmp_path: Path, options: tuple[str, ...]) -> 
     argv += [o.format(**folders) for o in options]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 2, done.stderr
-    assert "Oxigraph" in done.stderr or "--path" in done.stderr
+    assert "Oxigraph" in done.stderr or "kg build --out" in done.stderr
 
 
 def test_workers_stay_within_a_small_memory_limit_under_load(
@@ -143,3 +151,17 @@ def test_workers_stay_within_a_small_memory_limit_under_load(
         assert statuses == [200] * 800
         health = httpx.get(f"{server.url}/health", timeout=30).json()
         assert health["workers_replaced"] == 0
+
+
+def test_a_dataset_older_than_the_sources_is_refused(tmp_path: Path) -> None:
+    """kg serve loads dist/dataset.nq only when it is newer than every source file."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    dataset = dist / "dataset.nq"
+    dataset.write_bytes((built_dist() / "dataset.nq").read_bytes())
+    os.utime(dataset, (0, 0))  # built in 1970: every source is newer
+    argv = [sys.executable, "-m", "kg", "serve", "--port", "0", "--dist", str(dist)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "is older than" in done.stderr
+    assert f"kg build --out {dist}" in done.stderr

@@ -3,6 +3,7 @@ Linked Data pages, a home page and a query page. Build it with :func:`create_app
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -28,7 +29,8 @@ from kg.queries import execution
 from kg.server import openapi, pages, workbench
 from kg.server.config import ServerConfig
 from kg.server.describe import service_description
-from kg.server.graphs import graph_version, load_held_graphs
+from kg.server.graphs import Background, graph_version, load_held_graphs
+from kg.server.jobs import EngineSource, SavedJob, SparqlJob
 from kg.server.negotiation import RDF_OFFERS, UnknownFormat, choose
 from kg.server.pool import WorkerPool
 from kg.server.responses import (
@@ -43,7 +45,8 @@ from kg.server.responses import (
 )
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
 from kg.server.spool import remove_spool, spool_folder
-from kg.server.worker import SavedJob, SparqlJob
+from kg.stores.oxigraph import pyoxigraph_module
+from kg.stores.published import dataset_file
 
 __all__ = ["create_app"]
 
@@ -180,7 +183,8 @@ async def _service_description(request: Request, endpoint: str) -> Response:
         return error_response(request, 400, "unknown-format", str(exc))
     if offer is None:
         return _not_acceptable(request, RDF_OFFERS)
-    graph = service_description(endpoint, state.graphs)
+    graphs = await asyncio.to_thread(lambda: state.graphs)
+    graph = service_description(endpoint, graphs)
     body = serialize(graph, _RDF_KEYS[offer.key])
     return Response(body, media_type=offer.media_type)
 
@@ -217,7 +221,7 @@ async def list_saved(request: Request) -> Response:
         return await cached(request, lambda: workbench.saved_listing_page(request))
 
     async def produce() -> Response:
-        return JSONResponse({"queries": query_listing(state)})
+        return JSONResponse({"queries": await asyncio.to_thread(query_listing, state)})
 
     return await cached(request, produce)
 
@@ -225,9 +229,9 @@ async def list_saved(request: Request) -> Response:
 async def run_saved(request: Request) -> Response:
     state = state_of(request)
     name = request.path_params["name"]
-    saved = state.saved_query(name)
-    if saved is None:
-        known = ", ".join(q.name for q in state.saved)
+    text = state.saved_texts.get(name)
+    if text is None:
+        known = ", ".join(state.saved_texts)
         return error_response(
             request, 404, "unknown-query", f"unknown saved query {name!r} (known: {known})"
         )
@@ -242,8 +246,10 @@ async def run_saved(request: Request) -> Response:
         inferred = parse_flag(request.query_params.get("inferred"), "inferred")
     except Refused as exc:
         return error_response(request, exc.status, exc.kind, exc.message)
-    request.state.query_hash = hashlib.sha256(saved.text.encode()).hexdigest()[:16]
+    request.state.query_hash = hashlib.sha256(text.encode()).hexdigest()[:16]
     if browser:
+        saved = await asyncio.to_thread(state.saved_query, name)
+        assert saved is not None  # noqa: S101 - its file was read at start-up
         return await cached(
             request, lambda: workbench.saved_query_page(request, saved, params, inferred)
         )
@@ -276,7 +282,8 @@ async def query_page(request: Request) -> Response:
 
 async def openapi_document(request: Request) -> Response:
     state = state_of(request)
-    return JSONResponse(openapi.document(state.saved, __version__))
+    saved = await asyncio.to_thread(lambda: state.saved)
+    return JSONResponse(openapi.document(saved, __version__))
 
 
 # ---------------------------------------------------------------- health
@@ -289,9 +296,16 @@ async def health(request: Request) -> Response:
         "status": "ok" if pool.ready else "starting",
         "version": __version__,
         "graph_version": state.version,
-        "graphs": state.graphs.counts(),
-        "saved_queries": len(state.saved),
-        "workers": {"configured": pool.size, "alive": pool.ready, "idle": pool.idle},
+        "graphs": await asyncio.to_thread(lambda: state.graphs.counts()),
+        "saved_queries": len(state.saved_texts),
+        "store": state.config.store,
+        "workers": {
+            "configured": pool.size,
+            "saved_only": pool.saved_workers,
+            "alive": pool.ready,
+            "idle": pool.idle,
+        },
+        "lanes": pool.lanes(),
         "workers_replaced": pool.replaced,
         "workers_network": pool.network,
         "limits": {
@@ -354,12 +368,24 @@ class AccessLog:
 # ---------------------------------------------------------------- the app
 
 
+def engine_source(config: ServerConfig) -> EngineSource:
+    """Where the workers' engine finds the graphs; a UsageError, before anything starts, if
+    the store or the built dataset is missing (or pyoxigraph is not installed)."""
+    if config.store != "oxigraph":
+        return EngineSource()
+    pyoxigraph_module()
+    if config.store_path is not None:
+        check_store(config.store_path)
+        return EngineSource(store_path=config.store_path)
+    return EngineSource(dataset=dataset_file(config.dist, config.sources))
+
+
 def check_store(path: Path) -> None:
     """Raise UsageError unless ``path`` holds an Oxigraph store with an asserted graph."""
     from kg.stores.base import ASSERTED_GRAPH
     from kg.stores.oxigraph import OxigraphStore
 
-    hint = "load one with: kg push --store oxigraph --path DIR"
+    hint = "load one with kg push --store oxigraph --path DIR, or give --dist instead"
     try:
         store = OxigraphStore(path, read_only=True)
     except UsageError:
@@ -376,21 +402,33 @@ def check_store(path: Path) -> None:
 def create_app(config: ServerConfig | None = None) -> Starlette:
     """The server as an ASGI app (mountable in another Starlette or ASGI app).
 
-    The graphs are loaded here (the closure from the library's cache); the worker
-    processes start with the app's lifespan, or on the first query when mounted."""
+    The worker processes start with the app's lifespan, or on the first query when
+    mounted; the graphs that pages read (rdflib) load in the background meanwhile."""
     config = ServerConfig() if config is None else config
-    store_path = config.store_path if config.store == "oxigraph" else None
-    if store_path is not None:
-        check_store(store_path)
-    graphs = load_held_graphs(config.sources)
-    saved = execution.list_queries(config.sources) if config.sources.queries_dir else ()
-    pool = WorkerPool(config.sources, config.workers, config.timeout, config.memory_mb, store_path)
-    state = KgState(config, graphs, saved, graph_version(config.sources), pool)
+    engine = engine_source(config)
+    folder = config.sources.queries_dir
+    texts = (
+        {f.stem: f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.rq"))}
+        if folder is not None and folder.is_dir()
+        else {}
+    )
+    held = Background(lambda: load_held_graphs(config.sources))
+    saved = Background(lambda: execution.list_queries(config.sources) if folder else ())
+    pool = WorkerPool(
+        config.sources,
+        config.workers,
+        config.timeout,
+        config.memory_mb,
+        engine,
+        config.saved_workers,
+        config.queue,
+    )
+    state = KgState(config, held, saved, texts, graph_version(config.sources), pool)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         spool_folder().mkdir(exist_ok=True)  # where workers leave large answers
-        await pool.start()
+        pool.begin()
         try:
             yield
         finally:

@@ -33,6 +33,9 @@ ENVIRONMENT: dict[str, str] = {
     "store_path": "KG_STORE_PATH",
     "base_url": "KG_BASE_URL",
     "proxies": "KG_PROXIES",
+    "dist": "KG_DIST",
+    "saved_workers": "KG_SAVED_WORKERS",
+    "queue": "KG_QUEUE",
 }
 
 STORES = ("memory", "oxigraph")
@@ -49,12 +52,16 @@ class ServerConfig:
     ``max_body`` the largest request body in bytes; ``max_query_length`` the longest query
     text in characters; ``max_depth`` the deepest nesting of brackets a query may have;
     ``cache_entries`` how many answers to GET requests are kept in memory (0: none);
-    ``store`` where saved queries and queries on the default dataset run: ``memory`` (rdflib)
-    or ``oxigraph`` (the on-disk store in ``store_path``, loaded by
-    ``kg push --store oxigraph``); ``base_url`` the server's public address (the service
-    description names its endpoint from it; None: from each request's ``Host``, and the
-    answer is cached for that host only); ``proxies`` the addresses (or networks) of the
-    reverse proxies whose ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are believed."""
+    ``store`` the engine every query runs on: ``oxigraph`` (the default: the graphs ``kg
+    build`` wrote into ``dist``/dataset.nq, loaded into memory at start, or the on-disk store
+    in ``store_path`` loaded by ``kg push --store oxigraph``) or ``memory`` (rdflib, reading
+    the sources); ``saved_workers`` the workers that run saved queries only, so that ad hoc
+    queries never starve them; ``queue`` the most jobs that wait for a worker in each lane
+    (saved, ad hoc) before the next is refused with 503.;
+    ``base_url`` the server's public address (the service description names its endpoint
+    from it; None: from each request's ``Host``, and the answer is cached for that host
+    only); ``proxies`` the addresses (or networks) of the reverse proxies whose
+    ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are believed."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -68,10 +75,13 @@ class ServerConfig:
     max_depth: int = 24
     cache_entries: int = 512
     queries_dir: Path | None = None
-    store: str = "memory"
+    store: str = "oxigraph"
     store_path: Path | None = None
     base_url: str | None = None
     proxies: tuple[str, ...] = ()
+    dist: Path = Path("dist")
+    saved_workers: int = 1
+    queue: int = 128
     sources: Sources = field(default_factory=default_sources)
 
     def __post_init__(self) -> None:
@@ -84,6 +94,7 @@ class ServerConfig:
             "max_body",
             "max_query_length",
             "max_depth",
+            "queue",
         ):
             if getattr(self, name) < 1:
                 raise UsageError(f"{name.replace('_', '-')} must be at least 1")
@@ -95,10 +106,11 @@ class ServerConfig:
             object.__setattr__(self, "sources", replace(self.sources, queries_dir=directory))
         if self.store not in STORES:
             raise UsageError(f"unknown store {self.store!r} (use {' or '.join(STORES)})")
+        if self.saved_workers < 0:
+            raise UsageError("saved-workers must be 0 or more")
         if self.store_path is not None:
             object.__setattr__(self, "store_path", Path(self.store_path))
-        elif self.store == "oxigraph":
-            raise UsageError("--store oxigraph needs --path DIR (the folder of the store)")
+        object.__setattr__(self, "dist", Path(self.dist))
         if self.base_url:
             object.__setattr__(self, "base_url", _checked_base_url(self.base_url))
         else:

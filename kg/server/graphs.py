@@ -3,8 +3,11 @@ input files) that keys ETags and caches."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from rdflib import Graph, URIRef
 
@@ -13,7 +16,17 @@ from kg.core.paths import Sources
 from kg.graph.cache import cache_key, load_inferred
 from kg.graph.loading import load_graph
 
-__all__ = ["GRAPH_IRIS", "HeldGraphs", "graph_name", "input_files", "load_held_graphs"]
+__all__ = [
+    "GRAPH_BASE",
+    "GRAPH_IRIS",
+    "Background",
+    "HeldGraphs",
+    "graph_name",
+    "input_files",
+    "load_held_graphs",
+]
+
+T = TypeVar("T")
 
 GRAPH_BASE = BASE + "graph/"
 # name -> IRI of every graph the server holds; nothing else is ever loaded
@@ -63,6 +76,41 @@ def load_held_graphs(sources: Sources) -> HeldGraphs:
         load_graph(paths=sources.verification) if sources.verification else bind_prefixes(Graph())
     )
     return HeldGraphs(asserted, inferred, shapes, reference, verification)
+
+
+class Background(Generic[T]):
+    """What ``load`` returns, computed in a background thread from :meth:`start` on, so that
+    a server answers queries (which its workers run) before what its pages read is ready;
+    :meth:`get` waits for it."""
+
+    def __init__(self, load: Callable[[], T]) -> None:
+        self._load = load
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self._value = self._load()
+        except BaseException as exc:  # reported to every caller of get()
+            self._error = exc
+
+    def start(self) -> None:
+        """Begin loading (once)."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="kg-loading", daemon=True)
+                self._thread.start()
+
+    def get(self) -> T:
+        """The value, once computed (the loading's error, if it failed)."""
+        self.start()
+        assert self._thread is not None  # noqa: S101 - set by start()
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
 def input_files(sources: Sources) -> list[Path]:

@@ -14,6 +14,7 @@ __all__ = [
     "choose",
     "negotiate",
     "parse_accept",
+    "typed",
 ]
 
 
@@ -142,3 +143,10 @@ def choose(accept: str | None, format_param: str | None, offers: tuple[Offer, ..
     if key not in keys and _CROSS.get(key) in keys:
         key = _CROSS[key]
     return next((offer for offer in offers if offer.key == key), None)
+
+
+def typed(media_type: str) -> str:
+    """``media_type`` with ``charset=utf-8`` where the type is text, JSON or XML."""
+    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
+        return f"{media_type}; charset=utf-8"
+    return media_type

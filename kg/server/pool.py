@@ -1,41 +1,83 @@
-"""A pool of query worker processes with a wall-clock limit per job.
+"""A pool of query worker processes with a wall-clock limit per job, and a scheduler that
+keeps expensive queries from starving cheap ones.
 
 A job goes to an idle worker; if the answer does not come within the time limit the
 worker is killed (its CPU and memory are freed at once) and a new one is started in the
-background, while the other workers go on serving."""
+background, while the other workers go on serving.
+
+Two lanes share the workers: saved queries (the project's own, cheap, bounded) and ad hoc
+queries (anything a client writes). ``saved_workers`` workers run saved queries only, so
+that however many ad hoc queries hold the other workers, a saved query is answered. A job
+that finds no idle worker waits in its lane's queue, and idle workers go to the longest
+waiting job of either lane. A lane's queue is bounded: when it is full, or when the time
+the job would wait (the queue's length times the lane's recent mean duration) is beyond
+the time limit, the job is refused at once with 503 and a Retry-After of that wait, rather
+than after a wait of the whole time limit."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import math
 import multiprocessing
+import multiprocessing.context
+import os
 import time
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 
 from kg.core.paths import Sources
-from kg.server.worker import Reply, SavedJob, SparqlJob, worker_main
+from kg.server.jobs import EngineSource, Reply, SavedJob, SparqlJob
+from kg.server.worker import worker_main
 
-__all__ = ["WorkerPool"]
+__all__ = ["LANES", "WorkerPool", "fork_server"]
 
 log = logging.getLogger("kg.server.pool")
 
 START_TIMEOUT = 120.0
 """Seconds a new worker may take to load the graphs (a cold closure cache reasons first)."""
 
+LANES = ("saved", "adhoc")
+SMOOTHING = 0.2
+"""The weight of the newest job in a lane's mean duration (an exponential moving mean)."""
+
+
+def fork_server() -> multiprocessing.context.ForkServerContext:
+    """The context that starts workers: a fork server that has imported the worker's modules
+    once, so that a new worker is a fork of it, ready in the time it takes to load the
+    graphs (a spawned one imported them first). Started here, if not yet running: call it
+    early, and the server's imports and the fork server's run side by side."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kg.server.worker"])
+    forkserver.ensure_running()
+    return context
+
 
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
+    saved_only: bool = False
+
+
+@dataclass
+class _Lane:
+    """A lane's waiting jobs (when each arrived, and the future its worker is handed to)
+    and the mean duration of its recent jobs."""
+
+    waiting: deque[tuple[float, asyncio.Future[_Worker]]] = field(default_factory=deque)
+    mean_s: float = 0.0
+    refused: int = 0
 
 
 class WorkerPool:
-    """``size`` worker processes over ``sources``, each job limited to ``timeout`` s; with
-    ``store_path``, each worker also opens that Oxigraph store read-only."""
+    """``size`` worker processes for any job and ``saved_workers`` for saved queries only,
+    over ``sources`` (on the engine ``engine`` names), each job limited to ``timeout`` s;
+    at most ``queue`` jobs wait in a lane."""
 
     def __init__(
         self,
@@ -43,19 +85,25 @@ class WorkerPool:
         size: int,
         timeout: float,
         memory_mb: int,
-        store_path: Path | None = None,
+        engine: EngineSource | None = None,
+        saved_workers: int = 1,
+        queue: int = 128,
     ) -> None:
         self.sources = sources
-        self.store_path = store_path
+        self.engine = engine or EngineSource()
         self.size = size
+        self.saved_workers = saved_workers
         self.timeout = timeout
         self.memory_mb = memory_mb
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self.queue = queue
+        self._context = fork_server()
+        self._idle: list[_Worker] = []
+        self._lanes = {name: _Lane() for name in LANES}
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._started: asyncio.Event | None = None
         self._lock: asyncio.Lock | None = None
+        self._started = False
+        self._starting: asyncio.Task[None] | None = None
         self.replaced = 0
         self.closed = False
         self.network = "not started"
@@ -63,11 +111,11 @@ class WorkerPool:
 
     # ------------------------------------------------------------ life cycle
 
-    def _start_process(self) -> _Worker:
+    def _start_process(self, saved_only: bool = False) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_main,
-            args=(child, self.sources, self.memory_mb, self.store_path),
+            args=(child, self.sources, self.memory_mb, self.engine, os.getpid()),
             name="kg-query-worker",
             daemon=True,
         )
@@ -81,22 +129,33 @@ class WorkerPool:
             process.join(5)
             raise RuntimeError(f"a query worker failed to start: {message[1]}")
         self.network = message[2]
-        return _Worker(process, parent)
+        return _Worker(process, parent, saved_only)
 
     async def start(self) -> None:
-        """Start the workers (once; later calls wait for the first)."""
+        """Start the workers (once; later calls wait for the first). Each serves as soon as
+        it is ready: a job that comes earlier waits in its lane."""
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
-            if self._idle is not None:
+            if self._started:
                 return
-            self._idle = asyncio.Queue()
-            workers = await asyncio.gather(
-                *(asyncio.to_thread(self._start_process) for _ in range(self.size))
-            )
-            for worker in workers:
-                self._all.add(worker)
-                self._idle.put_nowait(worker)
+            self._started = True
+            kinds = [False] * self.size + [True] * self.saved_workers
+
+        async def one(saved_only: bool) -> None:
+            worker = await asyncio.to_thread(self._start_process, saved_only)
+            if self.closed:
+                worker.process.kill()
+                return
+            self._all.add(worker)
+            self._release(worker)
+
+        await asyncio.gather(*(one(kind) for kind in kinds))
+
+    def begin(self) -> None:
+        """Start the workers in the background (once)."""
+        if not self._started and self._starting is None:
+            self._starting = asyncio.create_task(self.start())
 
     async def close(self) -> None:
         """Stop every worker."""
@@ -119,7 +178,18 @@ class WorkerPool:
 
     @property
     def idle(self) -> int:
-        return 0 if self._idle is None else self._idle.qsize()
+        return len(self._idle)
+
+    def lanes(self) -> dict[str, dict[str, float | int]]:
+        """Each lane's waiting jobs, mean duration (ms) and refusals so far."""
+        return {
+            name: {
+                "waiting": len(lane.waiting),
+                "mean_ms": round(lane.mean_s * 1000, 2),
+                "refused": lane.refused,
+            }
+            for name, lane in self._lanes.items()
+        }
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start a new one in the background."""
@@ -134,7 +204,7 @@ class WorkerPool:
         async def respawn() -> None:
             await asyncio.to_thread(worker.process.join, 5)
             try:
-                fresh = await asyncio.to_thread(self._start_process)
+                fresh = await asyncio.to_thread(self._start_process, worker.saved_only)
             except Exception:  # keep serving with the workers that are left
                 log.exception("could not start a replacement query worker")
                 return
@@ -142,12 +212,80 @@ class WorkerPool:
                 fresh.process.kill()
                 return
             self._all.add(fresh)
-            assert self._idle is not None  # noqa: S101 - started before any job
-            self._idle.put_nowait(fresh)
+            self._release(fresh)
 
         task = asyncio.create_task(respawn())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------ scheduling
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the longest waiting job it may run, or make it idle."""
+        lanes = ("saved",) if worker.saved_only else LANES
+        while True:
+            heads = [
+                (self._lanes[name].waiting[0][0], name)
+                for name in lanes
+                if self._lanes[name].waiting
+            ]
+            if not heads:
+                self._idle.append(worker)
+                return
+            _arrived, name = min(heads)
+            _arrived, future = self._lanes[name].waiting.popleft()
+            if not future.done():
+                future.set_result(worker)
+                return
+
+    def _take_idle(self, lane: str) -> _Worker | None:
+        """An idle worker for ``lane``: for saved queries, one of theirs first."""
+        allowed = [w for w in self._idle if lane == "saved" or not w.saved_only]
+        if not allowed:
+            return None
+        chosen = max(allowed, key=lambda w: w.saved_only)
+        self._idle.remove(chosen)
+        return chosen
+
+    def _busy(self, lane: str, message: str, wait_s: float) -> Reply:
+        self._lanes[lane].refused += 1
+        retry = max(1, math.ceil(wait_s))
+        return Reply.error(503, "busy", message).with_retry(retry)
+
+    async def _acquire(self, lane: str) -> _Worker | Reply:
+        """A worker for a job of ``lane``, or the refusal to send."""
+        worker = self._take_idle(lane)
+        if worker is not None:
+            return worker
+        state = self._lanes[lane]
+        serving = self.saved_workers + self.size if lane == "saved" else self.size
+        expected = (len(state.waiting) + 1) * state.mean_s / max(1, serving)
+        if len(state.waiting) >= self.queue or expected > self.timeout:
+            return self._busy(
+                lane,
+                f"the {lane} queries' queue is full ({len(state.waiting)} waiting, about "
+                f"{expected:.1f} s of work); try again later",
+                expected,
+            )
+        future: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        entry = (time.monotonic(), future)
+        state.waiting.append(entry)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            if entry in state.waiting:
+                state.waiting.remove(entry)
+            if future.done():  # handed a worker just as the wait ended: give it back
+                self._release(future.result())
+            else:
+                future.cancel()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return self._busy(
+                lane,
+                f"every query worker stayed busy for {self.timeout:g} s; try again later",
+                state.mean_s,
+            )
 
     # ------------------------------------------------------------ jobs
 
@@ -168,18 +306,13 @@ class WorkerPool:
 
     async def run(self, job: SparqlJob | SavedJob) -> Reply:
         """Run ``job`` on a worker within the time limit."""
-        await self.start()
-        assert self._idle is not None  # noqa: S101 - set by start()
-        waited = time.monotonic()
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            return Reply.error(
-                503,
-                "busy",
-                f"every query worker stayed busy for {time.monotonic() - waited:.1f} s; "
-                "try again later",
-            )
+        self.begin()
+        lane = "saved" if isinstance(job, SavedJob) else "adhoc"
+        got = await self._acquire(lane)
+        if isinstance(got, Reply):
+            return got
+        worker = got
+        started = time.monotonic()
         try:
             worker.conn.send(job)
             await self._readable(worker.conn, self.timeout)
@@ -187,6 +320,7 @@ class WorkerPool:
             # this takes as long as copying it; a thread hop added to every request's latency
             reply: Reply = worker.conn.recv()
         except TimeoutError:
+            self._measured(lane, self.timeout)
             self._replace(worker)
             return Reply.error(
                 503,
@@ -199,8 +333,13 @@ class WorkerPool:
         except asyncio.CancelledError:  # the client went away: the worker may be mid-job
             self._replace(worker)
             raise
+        self._measured(lane, time.monotonic() - started)
         if reply.kind == "memory-limit" or not worker.process.is_alive():
             self._replace(worker)
         else:
-            self._idle.put_nowait(worker)
+            self._release(worker)
         return reply
+
+    def _measured(self, lane: str, seconds: float) -> None:
+        state = self._lanes[lane]
+        state.mean_s += SMOOTHING * (seconds - state.mean_s)

@@ -16,12 +16,12 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from kg.queries.metadata import SavedQuery
 from kg.server.config import ServerConfig
-from kg.server.graphs import HeldGraphs
+from kg.server.graphs import Background, HeldGraphs
+from kg.server.jobs import Reply
 from kg.server.negotiation import parse_accept
 from kg.server.pool import WorkerPool
 from kg.server.safety import Refused
 from kg.server.spool import open_spooled, stream
-from kg.server.worker import Reply
 
 __all__ = [
     "TRUNCATED_HEADER",
@@ -39,12 +39,14 @@ TRUNCATED_HEADER = "X-KG-Truncated"
 
 @dataclass
 class KgState:
-    """Everything the routes share: settings, graphs (for pages), saved queries, the
-    graph's version, the worker pool and the answer cache."""
+    """Everything the routes share: settings, graphs (for pages), saved queries (their
+    metadata, and their texts by name, read at once), the graph's version, the worker pool
+    and the answer cache."""
 
     config: ServerConfig
-    graphs: HeldGraphs
-    saved: tuple[SavedQuery, ...]
+    held: Background[HeldGraphs]
+    saved_list: Background[tuple[SavedQuery, ...]]
+    saved_texts: dict[str, str]
     version: str
     pool: WorkerPool
     started: float = field(default_factory=time.time)
@@ -52,6 +54,16 @@ class KgState:
         default_factory=OrderedDict
     )
     hits: int = 0
+
+    @property
+    def graphs(self) -> HeldGraphs:
+        """The held graphs (rdflib) that pages read, waiting for them while they load."""
+        return self.held.get()
+
+    @property
+    def saved(self) -> tuple[SavedQuery, ...]:
+        """The saved queries with their metadata, waiting for them while they are read."""
+        return self.saved_list.get()
 
     def saved_query(self, name: str) -> SavedQuery | None:
         return next((q for q in self.saved if q.name == name), None)
@@ -159,7 +171,10 @@ def reply_response(request: Request, reply: Reply) -> Response:
     """A worker's reply as an HTTP response."""
     request.state.rows = reply.rows
     if reply.kind is not None:
-        return error_response(request, reply.status, reply.kind, reply.message or reply.kind)
+        response = error_response(request, reply.status, reply.kind, reply.message or reply.kind)
+        if reply.retry_after is not None:
+            response.headers["Retry-After"] = str(reply.retry_after)
+        return response
     headers = {"X-KG-Rows": str(reply.rows or 0)}
     if reply.truncated:
         headers[TRUNCATED_HEADER] = "true"

@@ -32,6 +32,9 @@ def check_port(host: str, port: int) -> None:
 
 def serve(config: ServerConfig) -> None:
     """Serve until interrupted: one uvicorn process, ``config.workers`` query processes."""
+    from kg.server.pool import fork_server
+
+    fork_server()  # imports the workers' modules while this process imports the app's
     try:
         import uvicorn
 
@@ -113,12 +116,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
         choices=STORES,
-        help="where saved queries and queries on the default graph run: memory (rdflib) or "
-        "oxigraph (an on-disk store loaded by kg push --store oxigraph; needs --path) "
+        help="the engine every query runs on: oxigraph (the graphs kg build wrote into "
+        "--dist, loaded at start; or an on-disk store with --path) or memory (rdflib) "
         f"(default {defaults['store'].default})" + env("store"),
     )
     parser.add_argument(
-        "--path", dest="store_path", help="folder of the Oxigraph store" + env("store_path")
+        "--dist",
+        help="folder that kg build wrote, whose dataset.nq the oxigraph store loads "
+        f"(default {defaults['dist'].default})" + env("dist"),
+    )
+    parser.add_argument(
+        "--path",
+        dest="store_path",
+        help="folder of an on-disk Oxigraph store loaded by kg push, instead of --dist"
+        + env("store_path"),
+    )
+    parser.add_argument(
+        "--saved-workers",
+        type=int,
+        help="query workers that run saved queries only, so that ad hoc queries never starve "
+        f"them (default {defaults['saved_workers'].default})" + env("saved_workers"),
+    )
+    parser.add_argument(
+        "--queue",
+        type=int,
+        help="most queries waiting for a worker in each lane (saved, ad hoc) before the next "
+        f"is refused with 503 (default {defaults['queue'].default})" + env("queue"),
     )
     parser.add_argument(
         "--base-url",
@@ -147,6 +170,9 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         store_path=args.store_path,
         base_url=args.base_url,
         proxies=args.proxies,
+        dist=args.dist,
+        saved_workers=args.saved_workers,
+        queue=args.queue,
     )
 
 

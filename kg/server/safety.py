@@ -11,7 +11,14 @@ from typing import Any
 
 from kg.server.graphs import GRAPH_IRIS, graph_name
 
-__all__ = ["Refused", "check_graph_iris", "dataset_clause", "nesting_depth", "normalised_query"]
+__all__ = [
+    "Refused",
+    "check_graph_iris",
+    "dataset_clause",
+    "nesting_depth",
+    "normalised_query",
+    "words",
+]
 
 _OPEN = "({["
 _CLOSE = ")}]"
@@ -144,6 +151,20 @@ def _check_words(text: str, start: int, end: int) -> None:
                 f"line {_line(text, match.start())}: SERVICE is refused: this endpoint "
                 "never fetches",
             )
+
+
+def words(text: str) -> set[str]:
+    """The words of the normalised query ``text`` outside strings and IRIs, in lower case
+    (keywords, names; not variables or language tags)."""
+    found: set[str] = set()
+    for match in _TOKENS.finditer(text):
+        if match.lastgroup == "other":
+            found.update(
+                w.group("word").lower()
+                for w in _WORD.finditer(text, *match.span())
+                if w.group("word") is not None
+            )
+    return found
 
 
 def normalised_query(text: str) -> str:

@@ -46,13 +46,14 @@ def remove_spool() -> None:
     shutil.rmtree(spool_folder(), ignore_errors=True)
 
 
-def spool(body: bytes) -> str | None:
-    """In a worker: ``body`` written to a new file in the parent's spool folder, and the
-    file's path; None when it is small or cannot be written (it then goes by the pipe)."""
+def spool(body: bytes, server: int) -> str | None:
+    """In a worker: ``body`` written to a new file in the spool folder of the HTTP process
+    ``server``, and the file's path; None when it is small or cannot be written (it then goes
+    by the pipe)."""
     if len(body) <= SPOOL_THRESHOLD:
         return None
     try:
-        handle, name = tempfile.mkstemp(suffix=".answer", dir=spool_folder(os.getppid()))
+        handle, name = tempfile.mkstemp(suffix=".answer", dir=spool_folder(server))
     except OSError:
         return None
     with os.fdopen(handle, "wb") as file:

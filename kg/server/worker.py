@@ -5,7 +5,10 @@ The parent kills a worker that overruns its time limit and starts another, so no
 query does (a runaway regular expression, a cartesian product, a huge string) can hold the
 server. Each worker may also run under an address-space limit (``RLIMIT_AS``), and on Linux
 runs in a network namespace of its own, where no connection can be opened
-(:func:`isolate_network`)."""
+(:func:`isolate_network`).
+
+A worker runs its queries on the Oxigraph store (:mod:`kg.server.engine`, the default) or
+on rdflib graphs (:class:`WorkerState`, ``--store memory``)."""
 
 from __future__ import annotations
 
@@ -21,14 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from multiprocessing.connection import Connection
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef, Variable
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -38,18 +37,25 @@ from kg.core.errors import (
     UnknownParameterError,
     UnknownQueryError,
 )
-from kg.core.namespaces import PREFIXES
 from kg.core.paths import Sources
 from kg.queries import execution
-from kg.queries.metadata import SavedQuery, uses_service
+from kg.server.engine import EngineState
 from kg.server.formats import ask_document, graph_document, longest_fitting, select_document
 from kg.server.graphs import GRAPH_IRIS, HeldGraphs, load_held_graphs
-from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, choose
-from kg.server.safety import Refused, check_graph_iris, dataset_clause, normalised_query
+from kg.server.jobs import (
+    EngineSource,
+    JobHandler,
+    ParsedQueries,
+    Reply,
+    SavedJob,
+    SavedQueries,
+    SparqlJob,
+    acceptable,
+    chosen_dataset,
+)
+from kg.server.negotiation import RDF_OFFERS, RESULT_OFFERS, UnknownFormat, typed
+from kg.server.safety import Refused
 from kg.server.spool import spool
-
-if TYPE_CHECKING:
-    from kg.stores.oxigraph import OxigraphStore
 
 __all__ = [
     "PROBE_VARIABLE",
@@ -65,70 +71,20 @@ __all__ = [
 log = logging.getLogger("kg.server.worker")
 
 
-@dataclass(frozen=True)
-class SparqlJob:
-    """An ad hoc query with the protocol's dataset parameters (graph IRIs)."""
-
-    text: str
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    inferred: bool = False
-    accept: str | None = None
-    format: str | None = None
-    max_rows: int = 10_000
-    max_bytes: int = 16_777_216
-
-
-@dataclass(frozen=True)
-class SavedJob:
-    """A saved query by name, with its parameters as text."""
-
-    name: str
-    params: tuple[tuple[str, str], ...] = ()
-    inferred: bool = False
-    accept: str | None = None
-    format: str | None = None
-    max_rows: int = 10_000
-    max_bytes: int = 16_777_216
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What a worker sends back: a document, or an error (``kind`` and ``message``)."""
-
-    status: int
-    body: bytes = b""
-    media_type: str = "text/plain; charset=utf-8"
-    rows: int | None = None
-    truncated: bool = False
-    kind: str | None = None
-    message: str | None = None
-    query_type: str | None = None
-    path: str | None = None
-    """Where the document is, when it went through a file (:mod:`kg.server.spool`)."""
-
-    @classmethod
-    def error(cls, status: int, kind: str, message: str) -> Reply:
-        return cls(status=status, kind=kind, message=message)
-
-
 @dataclass
-class WorkerState:
-    """The graphs of one worker and the datasets built from them (kept per combination).
-
-    With ``store`` (an Oxigraph store opened read-only), saved queries and ad hoc queries on
-    the default dataset (asserted, or asserted + inferred) run there; a query that names
-    graphs (FROM, ``default-graph-uri``, ``named-graph-uri``) runs on the held graphs."""
+class WorkerState(JobHandler):
+    """The rdflib graphs of one worker and the datasets built from them (kept per
+    combination): the engine of ``kg serve --store memory``."""
 
     sources: Sources
     graphs: HeldGraphs
-    store: OxigraphStore | None = None
     _datasets: dict[tuple[tuple[str, ...], tuple[str, ...]], Dataset] = field(default_factory=dict)
     _closure: Graph | None = None
-    _saved_queries: dict[str, tuple[SavedQuery, tuple[int, int] | None]] = field(
-        default_factory=dict
-    )
-    _parsed: dict[str, _Parsed] = field(default_factory=dict)
+    _saved: SavedQueries = field(init=False)
+    _checks: ParsedQueries = field(default_factory=ParsedQueries)
+
+    def __post_init__(self) -> None:
+        self._saved = SavedQueries(self.sources)
 
     @classmethod
     def load(cls, sources: Sources) -> WorkerState:
@@ -138,6 +94,11 @@ class WorkerState:
         state = cls(sources, load_held_graphs(sources))
         state.dataset(("asserted",), tuple(GRAPH_IRIS))
         return state
+
+    def clear(self) -> None:
+        """Forget what can be rebuilt (after a memory error)."""
+        self._datasets.clear()
+        self._checks.clear()
 
     @property
     def closure(self) -> Graph:
@@ -170,97 +131,18 @@ class WorkerState:
         freeze_loaded()
         return dataset
 
-    def saved_query(self, name: str) -> SavedQuery:
-        """The saved query ``name``, read again only when its file has changed."""
-        cached = self._saved_queries.get(name)
-        if cached is not None and _stamp(cached[0].path) == cached[1]:
-            return cached[0]
-        query = execution.get_query(name, self.sources)
-        self._saved_queries[name] = (query, _stamp(query.path))
-        return query
-
-    def parsed(self, text: str) -> _Parsed:
-        """``text`` normalised (:func:`normalised_query`: the text every engine runs), parsed
-        and its SERVICE and dataset clauses read; kept for the last :data:`PARSED_ENTRIES`
-        texts of at most :data:`PARSED_MAX_LENGTH` characters (a refused text is parsed each
-        time)."""
-        found = self._parsed.get(text)
-        if found is None:
-            normal = normalised_query(text)
-            prepared = self._prepare(normal)
-            algebra = prepared.algebra
-            found = _Parsed(normal, prepared, uses_service(algebra), *dataset_clause(algebra))
-            if len(text) <= PARSED_MAX_LENGTH:
-                if len(self._parsed) >= PARSED_ENTRIES:
-                    self._parsed.pop(next(iter(self._parsed)))
-                self._parsed[text] = found
-        return found
-
     # ------------------------------------------------------------------ jobs
 
-    def handle(self, job: SparqlJob | SavedJob) -> Reply:
-        try:
-            if isinstance(job, SavedJob):
-                return self._saved(job)
-            return self._sparql(job)
-        except Refused as exc:
-            return Reply.error(exc.status, exc.kind, exc.message)
-        except UnknownFormat as exc:
-            return Reply.error(400, "unknown-format", str(exc))
-        except RecursionError:
-            return Reply.error(400, "too-deep", "the query is nested too deeply to evaluate")
-
-    def _prepare(self, text: str) -> Query:
-        try:
-            return prepareQuery(text, initNs=PREFIXES)
-        except RecursionError:
-            raise
-        except Exception as exc:  # pyparsing and rdflib raise several types
-            message = str(exc) or type(exc).__name__
-            try:
-                parseUpdate(text)
-            except Exception:  # not an update either: report the query parser's message
-                raise Refused(400, "syntax", f"SPARQL syntax error: {message}") from exc
-            raise Refused(
-                403,
-                "update",
-                "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, "
-                "CREATE, DROP ...) is refused",
-            ) from exc
-
-    def _sparql(self, job: SparqlJob) -> Reply:
-        parsed = self.parsed(job.text)
+    def sparql_job(self, job: SparqlJob) -> Reply:
+        parsed = self._checks.parsed(job.text)
         prepared = parsed.query
         try:  # a text with a #+ header runs as its saved query does
             bindings, needs_inferred = execution.text_bindings(job.text)
         except KgError as exc:
             raise Refused(400, "bad-parameter", str(exc)) from exc
-        inferred = job.inferred or needs_inferred
-        if parsed.service:
-            raise Refused(403, "service", "SERVICE is refused: this endpoint never fetches")
-        from_defaults = check_graph_iris(parsed.from_iris, "FROM")
-        from_named = check_graph_iris(parsed.from_named_iris, "FROM NAMED")
-        protocol_defaults = check_graph_iris(job.default_graphs, "default-graph-uri")
-        protocol_named = check_graph_iris(job.named_graphs, "named-graph-uri")
-        if protocol_defaults or protocol_named:  # the protocol overrides the query
-            defaults, named = protocol_defaults, protocol_named
-        elif from_defaults or from_named:
-            defaults, named = from_defaults, from_named
-        else:
-            if self.store is not None:  # the default dataset: the store's graphs
-                store = self.store
-                return self._run(
-                    lambda: store.query(parsed.text, bindings, inferred=inferred).result,
-                    job.accept,
-                    job.format,
-                    job.max_rows,
-                    job.max_bytes,
-                )
-            defaults, named = ("asserted",), tuple(GRAPH_IRIS)
-        if inferred and "inferred" not in defaults:
-            defaults = (*defaults, "inferred")
+        chosen = chosen_dataset(job, parsed, tuple(GRAPH_IRIS), needs_inferred)
         prepared.algebra["datasetClause"] = None  # the dataset is ours: nothing is loaded
-        dataset = self.dataset(defaults, named)
+        dataset = self.dataset(chosen.defaults, chosen.named)
         variables: dict[str, Node] = {Variable(k): v for k, v in bindings.items()}
         return self._run(
             lambda: dataset.query(prepared, initBindings=variables),  # type: ignore[arg-type]
@@ -270,9 +152,9 @@ class WorkerState:
             job.max_bytes,
         )
 
-    def _saved(self, job: SavedJob) -> Reply:
+    def saved_job(self, job: SavedJob) -> Reply:
         try:
-            saved = self.saved_query(job.name)
+            saved = self._saved.get(job.name)
             inferred = job.inferred or saved.inferred
             bindings = execution.bind_parameters(saved, dict(job.params))
         except UnknownQueryError as exc:
@@ -283,8 +165,6 @@ class WorkerState:
             return Reply.error(500, "saved-query", str(exc))
 
         def execute() -> Result:  # as execution.run_query, with the query already read
-            if self.store is not None:
-                return self.store.query(saved.text, bindings, inferred=inferred).result
             # the dataset /sparql gives a query: the held graphs named (a saved query reads
             # the verification layer with GRAPH), asserted (+ inferred) as the default graph
             defaults = ("asserted", "inferred") if inferred else ("asserted",)
@@ -307,18 +187,10 @@ class WorkerState:
             result: Result = execute()
             kind = str(result.type)
             offers = RDF_OFFERS if kind in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFERS
-            offer = choose(accept, fmt, offers)
-            if offer is None:
-                wanted = fmt or accept or ""
-                types = ", ".join(o.media_type for o in offers)
-                raise Refused(
-                    406,
-                    "not-acceptable",
-                    f"a {kind} answer cannot be sent as {wanted}; available: {types}",
-                )
+            offer = acceptable(accept, fmt, kind, offers)
             if kind == "ASK":
                 body = ask_document(offer.key, bool(result.askAnswer))
-                return Reply(200, body, _typed(offer.media_type), 1, False, query_type=kind)
+                return Reply(200, body, typed(offer.media_type), 1, False, query_type=kind)
             if kind == "SELECT":
                 names = [str(v) for v in (result.vars or ())]
                 rows = list(islice(iter(result), max_rows + 1))
@@ -330,13 +202,11 @@ class WorkerState:
                     max_bytes,
                 )
                 truncated = over_rows or count < min(len(rows), max_rows)
-                return Reply(
-                    200, body, _typed(offer.media_type), count, truncated, None, None, kind
-                )
+                return Reply(200, body, typed(offer.media_type), count, truncated, None, None, kind)
             graph = result.graph
             assert graph is not None  # noqa: S101 - CONSTRUCT and DESCRIBE have one
             body, count, truncated = graph_document(offer.key, graph, max_rows, max_bytes)
-            return Reply(200, body, _typed(offer.media_type), count, truncated, None, None, kind)
+            return Reply(200, body, typed(offer.media_type), count, truncated, None, None, kind)
         except (Refused, UnknownFormat, RecursionError, MemoryError):
             raise
         except KgError as exc:
@@ -345,39 +215,6 @@ class WorkerState:
             return Reply.error(
                 400, "query-failed", f"the query failed: {type(exc).__name__}: {exc}"
             )
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """An ad hoc query: the normalised text that is checked and run, its parse, and what
-    the checks read from it before it runs."""
-
-    text: str
-    query: Query
-    service: bool
-    from_iris: tuple[str, ...]
-    from_named_iris: tuple[str, ...]
-
-
-PARSED_ENTRIES = 64
-PARSED_MAX_LENGTH = 8000
-"""How many parsed query texts a worker keeps, and how long each may be (a bound on the
-memory they take, well under the worker's limit)."""
-
-
-def _stamp(path: Path | None) -> tuple[int, int] | None:
-    """When and how big the file at ``path`` is: a changed file gets another stamp."""
-    try:
-        stat = path.stat() if path is not None else None
-    except OSError:
-        return None
-    return None if stat is None else (stat.st_mtime_ns, stat.st_size)
-
-
-def _typed(media_type: str) -> str:
-    if media_type.startswith("text/") or media_type.endswith(("json", "xml")):
-        return f"{media_type}; charset=utf-8"
-    return media_type
 
 
 def freeze_loaded() -> None:
@@ -454,11 +291,13 @@ def probe_network(address: str) -> str:
 
 
 def worker_main(
-    conn: Connection, sources: Sources, memory_mb: int, store_path: Path | None = None
+    conn: Connection, sources: Sources, memory_mb: int, engine: EngineSource, server: int
 ) -> None:
-    """The worker process: leave the network (:func:`isolate_network`), load (and open the
-    Oxigraph store in ``store_path`` read-only, if given), say ready (with the network's
-    state), then answer jobs until the pipe closes."""
+    """The worker process: leave the network (:func:`isolate_network`), load the graphs
+    (rdflib, or the Oxigraph store ``engine`` names), say ready (with the network's state),
+    then answer jobs until the pipe closes; a large answer goes through a file in the spool
+    folder of the HTTP process ``server`` (a worker is the child of a fork server, not of
+    that process)."""
     network = isolate_network()
     if network.startswith("not"):
         log.warning("query worker %s: %s", os.getpid(), network)
@@ -467,11 +306,11 @@ def worker_main(
         log.warning("query worker %s: network probe: %s", os.getpid(), probe_network(probe))
     limit_malloc_arenas()
     try:
-        state = WorkerState.load(sources)
-        if store_path is not None:
-            from kg.stores.oxigraph import OxigraphStore
-
-            state.store = OxigraphStore(store_path, read_only=True)
+        state: WorkerState | EngineState
+        if engine.oxigraph:
+            state = EngineState.load(sources, engine.dataset, engine.store_path)
+        else:
+            state = WorkerState.load(sources)
         limit_memory(memory_mb)
     except Exception as exc:
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -488,7 +327,7 @@ def worker_main(
         try:
             reply = state.handle(job)
         except MemoryError:
-            state._datasets.clear()
+            state.clear()
             reply = Reply.error(
                 503, "memory-limit", f"the query reached the memory limit ({memory_mb} MiB)"
             )
@@ -497,5 +336,5 @@ def worker_main(
         except Exception as exc:  # a bug must not cost the worker: report it
             log.exception("query worker error")
             reply = Reply.error(500, "internal", f"internal error: {type(exc).__name__}: {exc}")
-        path = spool(reply.body)
+        path = spool(reply.body, server)
         conn.send(reply if path is None else replace(reply, body=b"", path=path))

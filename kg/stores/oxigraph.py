@@ -27,17 +27,18 @@ from kg.stores.base import (
 )
 from kg.stores.values import with_values
 
-__all__ = ["OxigraphStore"]
+__all__ = ["OxigraphStore", "pyoxigraph_module"]
 
 _FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".rdf": "RDF_XML", ".owl": "RDF_XML"}
 
 
-def _pyoxigraph() -> Any:
+def pyoxigraph_module() -> Any:
+    """The pyoxigraph module, or a UsageError naming the extra that installs it."""
     try:
         import pyoxigraph
     except ImportError as exc:
         raise UsageError(
-            "the Oxigraph store needs pyoxigraph (pip install 'kazkgz[oxigraph]')"
+            "the Oxigraph store needs pyoxigraph (pip install 'kazkgz[server]')"
         ) from exc
     return pyoxigraph
 
@@ -49,7 +50,7 @@ class OxigraphStore:
     workers) can share it."""
 
     def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
-        self._ox = _pyoxigraph()
+        self._ox = pyoxigraph_module()
         self.path = None if path is None else Path(path)
         self.read_only = read_only
         if self.path is None:
