@@ -83,6 +83,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "AgreementSet",
         "Arrangement",
         "Transfer",
+        "AgreementLevel",
     ),
     "events": (
         "Event",
@@ -102,6 +103,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "PlannedProject",
         "EventSeries",
         "EventKind",
+        "TalksFormat",
     ),
     "statistics": (
         "Statistic",
@@ -127,6 +129,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     ),
     "text": (
         "Claim",
+        "FrameworkExample",
         "Saying",
         "Statement",
         "CreativeWork",
