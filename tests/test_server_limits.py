@@ -8,6 +8,7 @@ import io
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -93,6 +94,28 @@ def test_expensive_query_is_stopped_while_a_cheap_one_is_served(
         assert httpx.get(f"{server.url}/health").json()["workers_replaced"] > before
     _wait_for_workers(server, 3)
     assert _post(server, CHEAP).status_code == 200
+
+
+def test_memory_limit_is_a_503_and_the_worker_is_replaced(
+    tmp_path: Path, cheap_expected: list[str]
+) -> None:
+    """A query that outgrows a worker's memory limit long before its time limit is refused
+    with 503: rdflib raises MemoryError, and Oxigraph's allocator aborts the worker."""
+    options = ("--timeout", "60", "--workers", "1", "--memory-mb", "1024")
+    with running_server(tmp_path, *options) as running:
+        answer = httpx.post(
+            f"{running.url}/sparql",
+            data={"query": EXPENSIVE["huge string"]},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=90,
+        )
+        assert answer.status_code == 503, answer.text
+        assert answer.json()["error"] == "memory-limit"
+        assert "1024 MiB" in answer.json()["message"]
+        assert httpx.get(f"{running.url}/health").json()["workers_replaced"] >= 1
+        _wait_for_workers(running, 1)
+        cheap = _post(running, CHEAP, format="csv")
+        assert cheap.text.split()[1:] == cheap_expected
 
 
 def test_time_limit_error_as_json(server) -> None:

@@ -93,6 +93,13 @@ class Reply:
     def error(cls, status: int, kind: str, message: str) -> Reply:
         return cls(status=status, kind=kind, message=message)
 
+    @classmethod
+    def memory_limit(cls, memory_mb: int) -> Reply:
+        """The refusal of a query that reached a worker's memory limit."""
+        return cls.error(
+            503, "memory-limit", f"the query reached the memory limit ({memory_mb} MiB)"
+        )
+
     def with_retry(self, seconds: int) -> Reply:
         """This reply, telling the client to retry after ``seconds``."""
         return replace(self, retry_after=seconds)

@@ -23,6 +23,7 @@ import math
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -328,7 +329,12 @@ class WorkerPool:
                 f"the query reached the time limit of {self.timeout:g} s and was stopped",
             )
         except (EOFError, OSError) as exc:
+            aborted = await self._aborted(worker)
             self._replace(worker)
+            if aborted and self.memory_mb:
+                # a native engine (Oxigraph) aborts its process when an allocation fails
+                # at the address-space limit, where Python would raise MemoryError
+                return Reply.memory_limit(self.memory_mb)
             return Reply.error(500, "worker-lost", f"the query worker stopped: {exc}")
         except asyncio.CancelledError:  # the client went away: the worker may be mid-job
             self._replace(worker)
@@ -339,6 +345,15 @@ class WorkerPool:
         else:
             self._release(worker)
         return reply
+
+    @staticmethod
+    async def _aborted(worker: _Worker, wait_s: float = 1.0) -> bool:
+        """Whether ``worker``, whose pipe has closed, ended on SIGABRT (waits up to
+        ``wait_s`` for it to exit)."""
+        deadline = time.monotonic() + wait_s
+        while worker.process.exitcode is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        return worker.process.exitcode == -signal.SIGABRT
 
     def _measured(self, lane: str, seconds: float) -> None:
         state = self._lanes[lane]

@@ -328,10 +328,7 @@ def worker_main(
             reply = state.handle(job)
         except MemoryError:
             state.clear()
-            reply = Reply.error(
-                503, "memory-limit", f"the query reached the memory limit ({memory_mb} MiB)"
-            )
-            conn.send(reply)
+            conn.send(Reply.memory_limit(memory_mb))
             return  # a fresh worker takes this one's place
         except Exception as exc:  # a bug must not cost the worker: report it
             log.exception("query worker error")
