@@ -2,11 +2,12 @@
 
     python -m benchmarks slow-clients [--clients 64] [--steps 26] [--caps 16777216,200000000]
 
-For each byte cap, a ``kg serve`` (2 workers, answer cache off, a time limit long enough for
-every query to run) is started; ``--clients`` sockets each send the ``--steps``-step
-``BIND(CONCAT(?v, ?v))`` chain (2**(steps + 1) characters in all: about 134 MB for 26 steps)
-with a text of their own, read the status line of the answer and nothing more. The HTTP
-process's resident memory (``VmRSS``) is sampled every 0.1 s from before the first request
+The project is built into a temporary folder; for each byte cap, a ``kg serve`` on it (2
+workers, answer cache off, a time limit long enough for every query to run) is started;
+``--clients`` sockets each send the ``--steps``-step ``BIND(CONCAT(?v, ?v))`` chain
+(2**(steps + 1) characters in all: about 134 MB for 26 steps) with a text of their own, read
+the status line of the answer and nothing more. The HTTP process's resident memory
+(``VmRSS``) is sampled every 0.1 s from before the first request
 until every client has its status line and the workers are idle again, then for
 ``--settle`` seconds more. Written to benchmarks/results/slow-clients.json: per cap, the
 memory before, the peak, the peak's growth, the statuses and how long it took.
@@ -19,10 +20,12 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections import Counter
@@ -32,7 +35,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-RESULTS = Path(__file__).resolve().parent / "results" / "slow-clients.json"
+from kg.core.paths import default_sources
+from kg.publishing.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "slow-clients.json"
 
 
 @dataclass(frozen=True)
@@ -77,9 +84,10 @@ def _health(url: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _server(max_bytes: int, log: Path) -> Iterator[tuple[str, int]]:
+def _server(max_bytes: int, dist: Path, log: Path) -> Iterator[tuple[str, int]]:
     port = _free_port()
     argv = [sys.executable, "-m", "kg.server", "--port", str(port), "--workers", "2"]
+    argv += ["--dist", str(dist)]
     argv += ["--max-bytes", str(max_bytes), "--timeout", "600"]
     env = {**os.environ, "KG_CACHE_ENTRIES": "0"}
     with log.open("wb") as sink:
@@ -103,9 +111,11 @@ def _server(max_bytes: int, log: Path) -> Iterator[tuple[str, int]]:
             process.kill()
 
 
-def measure(max_bytes: int, clients: int, steps: int, settle: float, log: Path) -> Figure:
-    """One cap's run (see the module's description)."""
-    with _server(max_bytes, log) as (url, pid):
+def measure(
+    max_bytes: int, clients: int, steps: int, settle: float, dist: Path, log: Path
+) -> Figure:
+    """One cap's run on the graphs built into ``dist`` (see the module's description)."""
+    with _server(max_bytes, dist, log) as (url, pid):
         port = int(url.rsplit(":", 1)[1])
         before = peak = rss_mib(pid)
         started = time.monotonic()
@@ -168,16 +178,21 @@ def main(args: argparse.Namespace, say: Callable[[str], None]) -> None:
     """Run every cap and write the figures."""
     figures = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    for cap in (int(c) for c in args.caps.split(",")):
-        log = args.out.parent / f"slow-clients-{cap}.log"
-        figure = measure(cap, args.clients, args.steps, args.settle, log)
-        log.unlink(missing_ok=True)
-        say(
-            f"max-bytes {cap}: {figure.clients} clients, HTTP process {figure.rss_before_mib} "
-            f"-> peak {figure.rss_peak_mib} MiB (+{figure.growth_mib}), statuses "
-            f"{figure.statuses}, {figure.seconds} s"
-        )
-        figures.append(asdict(figure))
+    work = Path(tempfile.mkdtemp(prefix="kazkgz-slow-clients-"))
+    try:
+        build(work, paths=default_sources(ROOT))
+        for cap in (int(c) for c in args.caps.split(",")):
+            log = args.out.parent / f"slow-clients-{cap}.log"
+            figure = measure(cap, args.clients, args.steps, args.settle, work, log)
+            log.unlink(missing_ok=True)
+            figures.append(asdict(figure))
+            say(
+                f"max-bytes {cap}: {figure.clients} clients, HTTP process "
+                f"{figure.rss_before_mib} -> peak {figure.rss_peak_mib} MiB "
+                f"(+{figure.growth_mib}), statuses {figure.statuses}, {figure.seconds} s"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     document = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count()},

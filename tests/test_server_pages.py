@@ -13,7 +13,7 @@ import httpx
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from server_helpers import KK, QUERIES, REPO, running_server
+from server_helpers import KK, QUERIES, REPO, built_dist, running_server
 
 from kg import load_graph, load_inferred, sparql, stats
 from kg.core.paths import Sources
@@ -331,7 +331,8 @@ def test_pages_follow_the_mount_point() -> None:
 
     from kg.server import ServerConfig, create_app
 
-    outer = Starlette(routes=[Mount("/kg", app=create_app(ServerConfig(queries_dir=QUERIES)))])
+    config = ServerConfig(queries_dir=QUERIES, dist=built_dist())
+    outer = Starlette(routes=[Mount("/kg", app=create_app(config))])
 
     async def fetch() -> tuple[str, int]:
         # no lifespan: these routes need no worker
