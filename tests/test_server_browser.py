@@ -157,6 +157,10 @@ def test_a_saved_query_form_submits_a_parameter(real_server, page: Browser) -> N
     assert "2 rows" in shown
     assert "1260000000" in shown
     assert "456000000" in shown
+    # a table wider than the window scrolls in its own box: the page never scrolls sideways
+    width = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    scrolled, window = page.evaluate(width)
+    assert scrolled <= window
     only_local(page, real_server.url)
 
 
