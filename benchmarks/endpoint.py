@@ -408,9 +408,15 @@ def table(section: dict[str, Any]) -> str:
         )
     for name, t in section.get("targets", {}).items():
         marks = ", ".join(f"{k} {'yes' if t[k] else 'no'}" for k in TARGETS if k in t)
+        ratios = ", ".join(
+            f"{t[key]}x {peer}" if t[key] is not None else f"no {peer} figure"
+            for key, peer in (
+                ("vs_virtuoso", "Virtuoso"),
+                ("vs_starlette_oxigraph", "Starlette+pyoxigraph"),
+            )
+        )
         lines.append(
-            f"- c=16 {name}: {t['rps']} req/s, {t['vs_virtuoso']}x Virtuoso, "
-            f"{t['vs_starlette_oxigraph']}x Starlette+pyoxigraph, p99 {t['p99_ms']} ms: {marks}"
+            f"- c=16 {name}: {t['rps']} req/s, {ratios}, p99 {t['p99_ms']} ms: {marks}"
         )
     for item in section["skipped"]:
         what = f"{item['server']} {item.get('query', '')}".strip()
