@@ -415,9 +415,7 @@ def table(section: dict[str, Any]) -> str:
                 ("vs_starlette_oxigraph", "Starlette+pyoxigraph"),
             )
         )
-        lines.append(
-            f"- c=16 {name}: {t['rps']} req/s, {ratios}, p99 {t['p99_ms']} ms: {marks}"
-        )
+        lines.append(f"- c=16 {name}: {t['rps']} req/s, {ratios}, p99 {t['p99_ms']} ms: {marks}")
     for item in section["skipped"]:
         what = f"{item['server']} {item.get('query', '')}".strip()
         lines.append(f"- skipped {what}: {item['reason']}")
