@@ -125,6 +125,14 @@ def test_the_workbench_runs_a_query_and_shows_rows(real_server, page: Browser) -
     assert isinstance(cells, list)
     assert len(cells) == 2
     assert any("kk:obs-exports-kazakhstan-to-kyrgyzstan-2024" in row for row in cells)
+    # each tagged literal's cell says its language: the exporter 哈萨克斯坦 (zh), Kazakhstan (en)
+    tagged = page.evaluate(
+        "Array.from(document.querySelectorAll('#yasgui tbody span.nonIri[lang]'))"
+        ".map(s => [s.lang, s.textContent])"
+    )
+    assert ["zh", '"哈萨克斯坦"@zh'] in tagged
+    assert ["en", '"Kazakhstan"@en'] in tagged
+    assert all(text.endswith(f"@{lang}") for lang, text in tagged)
     # a project IRI in the table opens this server's page of it
     page.evaluate("window.open = (url) => { window.kgOpened = url; }")
     page.evaluate("document.querySelector('#yasgui tbody a[href*=\"obs-exports\"]').click()")

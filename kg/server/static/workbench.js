@@ -39,6 +39,20 @@
     }
   }, false);
 
+  // each literal with a language tag is drawn in a cell that says its language (lang), so
+  // that a browser picks the font and reading a screen reader expects for it
+  var Table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  var LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+  if (Table && Table.prototype.getCellContent) {
+    var cellContent = Table.prototype.getCellContent;
+    Table.prototype.getCellContent = function (binding, prefixes) {
+      var html = cellContent.call(this, binding, prefixes);
+      var lang = binding && binding['xml:lang'];
+      if (!lang || !LANGUAGE_TAG.test(lang)) return html;
+      return html.replace("<span class='nonIri'>", "<span class='nonIri' lang='" + lang + "'>");
+    };
+  }
+
   function args() {
     return inferred.checked ? [{name: 'inferred', value: 'true'}] : [];
   }
