@@ -324,6 +324,53 @@ def test_query_page_reports_a_syntax_error(server) -> None:
     assert 'class="error"' in answer.text
 
 
+REFUSALS = {
+    "brackets nested too deep": ("GET", "/sparql", {"query": "ASK " + "{" * 30 + "}" * 30}, 400),
+    "no query": ("POST", "/sparql", {"inferred": "true"}, 400),
+    "an unknown saved query": ("GET", "/queries/no-such-query", {}, 404),
+    "a body over the limit": ("POST", "/sparql", {"query": "#" * 120_000}, 413),
+    "an unknown graph": ("GET", "/sparql", {"query": "ASK {}", "default-graph-uri": "urn:x"}, 400),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_a_refusal_reaches_a_browser_as_a_page(server, case: str) -> None:
+    """Refusals that come before any worker runs the query: a browser gets a page of the site
+    saying why; a protocol client gets JSON or plain text as before."""
+    method, path, params, status = REFUSALS[case]
+
+    def send(accept: str) -> httpx.Response:
+        headers = {"Accept": accept}
+        if method == "POST":
+            return httpx.post(f"{server.url}{path}", data=params, headers=headers, timeout=30)
+        return httpx.get(f"{server.url}{path}", params=params, headers=headers, timeout=30)
+
+    page = send(BROWSER_ACCEPT)
+    assert page.status_code == status
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["cache-control"] == "no-store"
+    assert page.text.startswith("<!DOCTYPE html>")
+    assert re.search(rf'<h1>{status}</h1>\s*<p class="error">[^<]+</p>', page.text), page.text
+    machine = send("application/sparql-results+json")
+    assert machine.status_code == status
+    assert machine.headers["content-type"].startswith("application/json")
+
+
+def test_a_browser_query_runs_on_the_graphs_it_names(server) -> None:
+    """default-graph-uri means on the HTML answer what it means to any client: the triples
+    of the reference layer's graph are counted alike on the page and in CSV, and they are
+    not the default graph's."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    graph = "https://w3id.org/kazkgz/graph/reference"
+    counts = []
+    for accept in (BROWSER_ACCEPT, "text/csv"):
+        answer = get(server, "/sparql", accept, query=query, **{"default-graph-uri": graph})
+        assert answer.status_code == 200
+        counts.append(re.findall(r"\d+", answer.text.split("<tbody>")[-1])[0])
+    whole = get(server, "/sparql", "text/csv", query=query).text.split()[1]
+    assert counts[0] == counts[1] != whole
+
+
 def test_pages_follow_the_mount_point() -> None:
     """Mounted in another app, the pages link below the mount's path."""
     from starlette.applications import Starlette

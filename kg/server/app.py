@@ -42,6 +42,7 @@ from kg.server.responses import (
     public_base,
     reply_response,
     state_of,
+    wants_html,
 )
 from kg.server.safety import Refused, check_graph_iris, nesting_depth
 from kg.server.spool import remove_spool, spool_folder
@@ -118,7 +119,7 @@ async def sparql_endpoint(request: Request) -> Response:
         texts = [value for name, value in params if name == "query"]
         if len(texts) > 1:
             raise Refused(400, "two-queries", "the request has more than one query parameter")
-        browser = workbench.wants_html(request)
+        browser = wants_html(request)
         if not texts:
             if request.method == "POST":
                 raise Refused(400, "no-query", "the request has no query parameter")
@@ -145,15 +146,16 @@ async def sparql_endpoint(request: Request) -> Response:
                 f"the query nests brackets {depth} deep; the limit is {config.max_depth}",
             )
         values = dict(params)
-        if browser:
-            inferred = parse_flag(values.get("inferred"), "inferred")
-            return await cached(
-                request, lambda: workbench.sparql_results_page(request, text, inferred)
-            )
         defaults = [v for n, v in params if n == "default-graph-uri"]
         named = [v for n, v in params if n == "named-graph-uri"]
         check_graph_iris(defaults, "default-graph-uri")  # refused here, before any work
         check_graph_iris(named, "named-graph-uri")
+        if browser:
+            inferred = parse_flag(values.get("inferred"), "inferred")
+            graphs = [(n, v) for n, v in params if n in ("default-graph-uri", "named-graph-uri")]
+            return await cached(
+                request, lambda: workbench.sparql_results_page(request, text, inferred, graphs)
+            )
         job = SparqlJob(
             text=text,
             default_graphs=tuple(defaults),
@@ -217,7 +219,7 @@ def query_listing(state: KgState) -> list[dict[str, Any]]:
 
 async def list_saved(request: Request) -> Response:
     state = state_of(request)
-    if workbench.wants_html(request):
+    if wants_html(request):
         return await cached(request, lambda: workbench.saved_listing_page(request))
 
     async def produce() -> Response:
@@ -236,7 +238,7 @@ async def run_saved(request: Request) -> Response:
             request, 404, "unknown-query", f"unknown saved query {name!r} (known: {known})"
         )
     pairs = parse_qsl(request.url.query, keep_blank_values=True)
-    browser = workbench.wants_html(request)
+    browser = wants_html(request)
     reserved = {"format", "inferred", *(workbench.PAGING if browser else ())}
     params = tuple((k, v) for k, v in pairs if k not in reserved)
     seen = [k for k, _ in params]

@@ -54,7 +54,7 @@ from kg.server.rdfhtml import (
     term_view,
     title_labels,
 )
-from kg.server.responses import KgState, cached, error_response, parse_flag
+from kg.server.responses import KgState, cached, error_page, error_response, parse_flag
 from kg.server.safety import Refused
 from kg.server.templating import render, static_route
 
@@ -165,11 +165,8 @@ async def _cached(request: Request, produce: Any) -> Response:
 
 def _error(request: Request, status: int, kind: str, message: str, html: bool) -> Response:
     if html:
-        text = render(
-            "error.html", title=f"{status}: {message}", status=status, message=message,
-            base=_base(request),
-        )  # fmt: skip
-        return HTMLResponse(text, status, headers={"Cache-Control": "no-store"})
+        request.state.error = kind
+        return error_page(request, status, message)
     return error_response(request, status, kind, message)
 
 

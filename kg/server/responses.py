@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from kg.queries.metadata import SavedQuery
 from kg.server.config import ServerConfig
@@ -22,6 +22,7 @@ from kg.server.negotiation import parse_accept
 from kg.server.pool import WorkerPool
 from kg.server.safety import Refused
 from kg.server.spool import open_spooled, stream
+from kg.server.templating import render
 
 __all__ = [
     "TRUNCATED_HEADER",
@@ -90,13 +91,41 @@ def _wants_json(request: Request) -> bool:
     return False
 
 
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def wants_html(request: Request) -> bool:
+    """True when the client is a browser: ``format=html``, or an Accept header whose first
+    media range is HTML with the highest quality (``text/html,...;q=0.9``)."""
+    named = request.query_params.get("format")
+    if named:
+        return named.strip().lower() in ("html", "text/html")
+    ranges = parse_accept(request.headers.get("accept"))
+    if not ranges or ranges[0][0] not in _HTML_TYPES:
+        return False
+    return ranges[0][1] > 0 and ranges[0][1] >= max(q for _, q in ranges)
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """An error as a page of the site (never cached)."""
+    base = str(request.scope.get("root_path", "")).rstrip("/")
+    page = render(
+        "error.html", title=f"{status}: {message}", status=status, message=message, base=base
+    )
+    return HTMLResponse(page, status, headers=headers or {"Cache-Control": "no-store"})
+
+
 def error_response(request: Request, status: int, kind: str, message: str) -> Response:
-    """An error as JSON (``{"error": kind, "message": ...}``) when the client accepts JSON,
-    else as plain text; never cached."""
+    """An error as a page for a browser (:func:`wants_html`), as JSON (``{"error": kind,
+    "message": ...}``) when the client accepts JSON, else as plain text; never cached."""
     request.state.error = kind
     headers = {"Cache-Control": "no-store"}
     if status == 503:
         headers["Retry-After"] = "1"
+    if wants_html(request):
+        return error_page(request, status, message, headers)
     if _wants_json(request) or request.url.path.startswith(("/queries", "/openapi")):
         body = {"error": kind, "status": status, "message": message}
         return JSONResponse(body, status_code=status, headers=headers)

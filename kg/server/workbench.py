@@ -25,9 +25,8 @@ from kg.core.errors import KgError, MissingParameterError
 from kg.core.namespaces import PREFIXES
 from kg.queries.execution import bind_parameters
 from kg.queries.metadata import INTEGER_TYPES, QueryParam, SavedQuery
-from kg.server.negotiation import parse_accept
 from kg.server.rdfhtml import curie, local_path
-from kg.server.responses import KgState, state_of
+from kg.server.responses import KgState, state_of, wants_html
 from kg.server.safety import Refused
 from kg.server.spool import read_spooled
 from kg.server.templating import render
@@ -63,20 +62,7 @@ SELECT ?event ?date ?label WHERE {
   ?event kko:date ?date ; rdfs:label ?label .
   FILTER(lang(?label) = "en")
 } ORDER BY ?date LIMIT 50"""
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 _NUMBERS = frozenset({"number", "decimal", "float", "double"})
-
-
-def wants_html(request: Request) -> bool:
-    """True when the client is a browser: ``format=html``, or an Accept header whose first
-    media range is HTML with the highest quality (``text/html,...;q=0.9``)."""
-    named = request.query_params.get("format")
-    if named:
-        return named.strip().lower() in ("html", "text/html")
-    ranges = parse_accept(request.headers.get("accept"))
-    if not ranges or ranges[0][0] not in _HTML_TYPES:
-        return False
-    return ranges[0][1] > 0 and ranges[0][1] >= max(q for _, q in ranges)
 
 
 # ---------------------------------------------------------------- results
@@ -268,30 +254,41 @@ def terms_of(graph: Graph) -> dict[str, list[str]]:
 
 
 async def _run_text(
-    request: Request, state: KgState, text: str, inferred: bool, url: str
+    request: Request,
+    state: KgState,
+    text: str,
+    inferred: bool,
+    url: str,
+    graphs: Sequence[tuple[str, str]] = (),
 ) -> Answer:
-    """The answer of ``text`` (checked by /sparql's limits already), one page of it."""
+    """The answer of ``text`` (checked by /sparql's limits already), one page of it, on the
+    dataset that ``graphs`` (the protocol's ``default-graph-uri`` and ``named-graph-uri``
+    parameters, checked already) give, as /sparql runs it for any other client."""
     try:
         paging = Paging.of(request)
     except Refused as exc:
         return Answer(exc.status, error=exc.message)
     job = SparqlJob(
         text=text,
+        default_graphs=tuple(v for n, v in graphs if n == "default-graph-uri"),
+        named_graphs=tuple(v for n, v in graphs if n == "named-graph-uri"),
         inferred=inferred,
         accept=RESULTS_ACCEPT,
         max_rows=state.config.max_rows,
         max_bytes=state.config.max_bytes,
     )
     reply = await state.pool.run(job)
-    params = [("query", text), *([("inferred", "true")] if inferred else [])]
+    params = [("query", text), *graphs, *([("inferred", "true")] if inferred else [])]
     return answer_of(reply, paging, url, params, _base(request))
 
 
-async def sparql_results_page(request: Request, text: str, inferred: bool) -> Response:
+async def sparql_results_page(
+    request: Request, text: str, inferred: bool, graphs: Sequence[tuple[str, str]] = ()
+) -> Response:
     """The answer of a query sent to /sparql by a browser, as a paged HTML table."""
     state = state_of(request)
     base = _base(request)
-    answer = await _run_text(request, state, text, inferred, f"{base}/sparql")
+    answer = await _run_text(request, state, text, inferred, f"{base}/sparql", graphs)
     edit = f"{base}/query?" + urlencode(
         {"query": text, **({"inferred": "true"} if inferred else {})}
     )
