@@ -307,12 +307,27 @@ def test_kg_source_shows_the_dispute_of_the_date_of_diplomatic_relations() -> No
     assert "https://utrk.kg/" in done.stdout
 
 
+def test_kg_query_says_which_rows_rest_on_an_unverified_fact() -> None:
+    """The 2006 education agreement's signing: no independent source was found for it
+    (graph/verification.tsv), and the agreements table's row of it says so."""
+    table = run_kg("query", "agreements", "--no-cache")
+    assert table.returncode == 0, table.stderr
+    warnings = [line for line in table.stdout.splitlines() if line.startswith("warning:")]
+    assert any(
+        "rests on kk:signing-of-education-cooperation-agreement, which no independent source "
+        "was found to confirm (see: kg source kk:signing-of-education-cooperation-agreement)"
+        in line
+        for line in warnings
+    ), warnings
+    assert not any("sources find" in line for line in warnings)
+
+
 def test_kg_query_warns_of_rows_on_a_contradicted_fact() -> None:
     table = run_kg("query", "third-state-agreements", "--no-cache")
     assert table.returncode == 0, table.stderr
     assert (
-        "warning: row 1 rests on kk:kambarata-1-agreement, which independent sources find "
-        "contradicted (see: kg source kk:kambarata-1-agreement)"
+        "warning: row 1 rests on kk:kambarata-1-agreement, which independent sources "
+        "contradict (see: kg source kk:kambarata-1-agreement)"
     ) in table.stdout
     answer = json.loads(run_kg("query", "third-state-agreements", "--format", "json").stdout)
     assert answer["verification"] == [
