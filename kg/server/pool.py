@@ -44,11 +44,11 @@ START_TIMEOUT = 120.0
 
 LANES = ("saved", "adhoc")
 SMOOTHING = 0.2
+"""The weight of the newest job in a lane's mean duration (an exponential moving mean)."""
 AD_HOC_NICENESS = 10
 """How much lower the CPU priority of a worker that takes ad hoc queries is than that of the
 HTTP process and the saved-query workers: on a busy machine an expensive ad hoc query gets
 the CPU time they leave, not the other way round."""
-"""The weight of the newest job in a lane's mean duration (an exponential moving mean)."""
 
 
 def fork_server() -> multiprocessing.context.ForkServerContext:

@@ -1,6 +1,6 @@
-"""What the routes share: the application's state (:class:`KgState`), error answers, the
-answer cache with its ETags (:func:`cached`), a worker's reply as a response, and boolean
-parameters."""
+"""What the routes share: the application's state (:class:`KgState`), whether the client is a
+browser (:func:`wants_html`), error answers (a page for a browser), the answer cache with its
+ETags (:func:`cached`), a worker's reply as a response, and boolean parameters."""
 
 from __future__ import annotations
 
@@ -28,11 +28,13 @@ __all__ = [
     "TRUNCATED_HEADER",
     "KgState",
     "cached",
+    "error_page",
     "error_response",
     "parse_flag",
     "public_base",
     "reply_response",
     "state_of",
+    "wants_html",
 ]
 
 TRUNCATED_HEADER = "X-KG-Truncated"
