@@ -92,6 +92,22 @@ def test_row_cap_is_applied_and_announced_alike(servers, fmt: str) -> None:
             assert "urn:kazkgz:truncated" in answer.text
 
 
+@pytest.mark.parametrize("fmt", sorted(RESULT_FORMATS))
+def test_a_literal_with_line_breaks_keeps_its_row(servers, fmt: str) -> None:
+    """The suffix of the consolidation quote is 。 then a blank line (the article's next
+    paragraph follows): in TSV a line break inside a term is written \\n, so each store's
+    answer is one row holding the whole literal."""
+    query = (
+        "SELECT ?suffix WHERE { <https://w3id.org/kazkgz/id/excerpt-consolidation-quote> "
+        "<http://www.w3.org/ns/oa#suffix> ?suffix }"
+    )
+    for server in servers:
+        content = _get(server, query, fmt).content
+        rows = list(Result.parse(io.BytesIO(content), format=RESULT_FORMATS[fmt]))
+        assert len(rows) == 1
+        assert str(rows[0][0]).startswith("。\n\n")
+
+
 def test_graph_cap_is_applied_and_announced_alike(servers) -> None:
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
     for server in servers:

@@ -15,7 +15,7 @@ from kg.core.errors import UsageError
 from kg.core.settings import EXPORT_FORMATS, RESULT_FORMATS
 from kg.graph.serialization import serialize as serialize_graph
 
-__all__ = ["FORMATS_BY_FORM", "RESULT_FORMATS", "QueryResult"]
+__all__ = ["FORMATS_BY_FORM", "RESULT_FORMATS", "QueryResult", "tsv_term"]
 
 #: the formats each query form's answer can be written in: "table" for people; SPARQL 1.1
 #: results formats for SELECT (all four) and ASK (JSON and XML define a boolean, CSV and TSV
@@ -107,7 +107,9 @@ def _cut(text: str, width: int) -> str:
     return kept + "…"
 
 
-def _tsv_term(term: Any) -> str:
+def tsv_term(term: Any) -> str:
+    """``term`` as a SPARQL 1.1 TSV field: Turtle syntax on one line (a literal's line
+    breaks, tabs, quotes and backslashes escaped); an unbound value as an empty field."""
     if term is None:
         return ""
     if isinstance(term, Literal):
@@ -130,7 +132,7 @@ def _tsv_term(term: Any) -> str:
 def _tsv(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     """SPARQL 1.1 Query Results TSV: terms in Turtle syntax, one solution per line."""
     lines = ["\t".join(f"?{name}" for name in names)]
-    lines += ["\t".join(_tsv_term(term) for term in row) for row in rows]
+    lines += ["\t".join(tsv_term(term) for term in row) for row in rows]
     return "\n".join(lines) + "\n"
 
 

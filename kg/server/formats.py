@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kg.graph.serialization import serialize
+from kg.queries.results import tsv_term
 
 __all__ = [
     "TRUNCATED_LINK",
@@ -104,14 +105,6 @@ def _csv_value(term: Any) -> str:
     return str(term)
 
 
-def _tsv_value(term: Any) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term.n3()).replace("\t", "\\t")
-
-
 def select_document(key: str, names: Sequence[str], rows: Sequence[Row], truncated: bool) -> bytes:
     """A SELECT result in ``key`` (json, xml, csv, tsv)."""
     if key == "json":
@@ -153,7 +146,7 @@ def select_document(key: str, names: Sequence[str], rows: Sequence[Row], truncat
         return buffer.getvalue().encode("utf-8")
     if key == "tsv":
         lines = ["\t".join(f"?{name}" for name in names)]
-        lines += ["\t".join(_tsv_value(term) for term in row) for row in rows]
+        lines += ["\t".join(tsv_term(term) for term in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     raise ValueError(f"not a results format: {key}")
 
