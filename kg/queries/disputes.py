@@ -15,7 +15,7 @@ __all__ = ["DOUBTFUL", "Flag", "flags", "warning_lines"]
 
 #: the statuses a warning is given for
 DOUBTFUL = ("contradicted", "unverified")
-# what a warning line says of a node, by its status
+# what a warning line says of a node, by its status (one of DOUBTFUL)
 _SAYING = {
     "contradicted": "which independent sources contradict",
     "unverified": "which no independent source was found to confirm",
@@ -63,7 +63,7 @@ def warning_lines(found: tuple[Flag, ...], compact: dict[URIRef, str]) -> list[s
         lines.append(
             f"warning: {'rows' if several else 'row'} {listed} {'rest' if several else 'rests'} "
             f"on {name}, "
-            f"{_SAYING.get(status, f'which independent sources find {status}')} "
+            f"{_SAYING[status]} "
             f"(see: kg source {name})"
         )
     return lines
