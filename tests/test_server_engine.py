@@ -7,10 +7,8 @@ saved query is still answered, and refusals are 503 with Retry-After, at once.""
 from __future__ import annotations
 
 import io
-import os
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -165,30 +163,3 @@ def test_expensive_queries_do_not_starve_a_saved_one(tmp_path, store: str) -> No
     assert any(took < 1.0 for _status, _retry, took in refusals)  # refused at once
     assert lanes["adhoc"]["refused"] > 0
     assert lanes["saved"]["refused"] == 0
-
-
-def _children(pid: int) -> dict[int, int]:
-    """The child processes of ``pid``, each with its niceness (from /proc)."""
-    found = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # the command name (field 2) may hold spaces: split after its closing bracket
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:  # field 4, ppid
-            found[int(stat.parent.name)] = int(fields[16])  # field 19, nice
-    return found
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-def test_ad_hoc_workers_yield_the_cpu_to_saved_queries(tmp_path) -> None:
-    """The workers that take ad hoc queries run at a lower CPU priority than the saved-query
-    worker and the HTTP process, so an expensive query gets only the CPU time they leave."""
-    options = ("--workers", "2", "--saved-workers", "1")
-    with running_server(tmp_path, *options) as server:
-        assert httpx.get(f"{server.url}/health").json()["workers"]["alive"] == 3
-        fork_servers = _children(server.process.pid)
-        workers = {p: n for fork in fork_servers for p, n in _children(fork).items()}
-        assert os.getpriority(os.PRIO_PROCESS, server.process.pid) == 0
-    assert sorted(workers.values()) == [0, 10, 10], workers

@@ -45,10 +45,6 @@ START_TIMEOUT = 120.0
 LANES = ("saved", "adhoc")
 SMOOTHING = 0.2
 """The weight of the newest job in a lane's mean duration (an exponential moving mean)."""
-AD_HOC_NICENESS = 10
-"""How much lower the CPU priority of a worker that takes ad hoc queries is than that of the
-HTTP process and the saved-query workers: on a busy machine an expensive ad hoc query gets
-the CPU time they leave, not the other way round."""
 
 
 def fork_server() -> multiprocessing.context.ForkServerContext:
@@ -120,14 +116,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=worker_main,
-            args=(
-                child,
-                self.sources,
-                self.memory_mb,
-                self.engine,
-                os.getpid(),
-                0 if saved_only else AD_HOC_NICENESS,
-            ),
+            args=(child, self.sources, self.memory_mb, self.engine, os.getpid()),
             name="kg-query-worker",
             daemon=True,
         )

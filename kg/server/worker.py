@@ -291,18 +291,13 @@ def probe_network(address: str) -> str:
 
 
 def worker_main(
-    conn: Connection,
-    sources: Sources,
-    memory_mb: int,
-    engine: EngineSource,
-    server: int,
-    niceness: int = 0,
+    conn: Connection, sources: Sources, memory_mb: int, engine: EngineSource, server: int
 ) -> None:
     """The worker process: leave the network (:func:`isolate_network`), load the graphs
     (rdflib, or the Oxigraph store ``engine`` names), say ready (with the network's state),
-    lower its CPU priority by ``niceness``, then answer jobs until the pipe closes; a large
-    answer goes through a file in the spool folder of the HTTP process ``server`` (a worker
-    is the child of a fork server, not of that process)."""
+    then answer jobs until the pipe closes; a large answer goes through a file in the spool
+    folder of the HTTP process ``server`` (a worker is the child of a fork server, not of
+    that process)."""
     network = isolate_network()
     if network.startswith("not"):
         log.warning("query worker %s: %s", os.getpid(), network)
@@ -322,8 +317,6 @@ def worker_main(
         return
     freeze_loaded()
     conn.send(("ready", os.getpid(), network))
-    if niceness:
-        os.nice(niceness)
     while True:
         try:
             job = conn.recv()
