@@ -34,7 +34,16 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 from stores.fixtures import tool_cache  # noqa: F401 (fixture)
 from stores.tools import engine_params, jena_batch, node, node_module
-from test_shapes import CASES, DATA, SHAPES, curie, fixture_graph, ontology_graph, path_text
+from test_shapes import (
+    CASES,
+    DATA,
+    SHAPES,
+    curie,
+    fixture_graph,
+    ontology_graph,
+    path_text,
+    shapes_graph,
+)
 
 from kg.graph.validation import validate
 
@@ -108,7 +117,8 @@ def reference() -> dict[str, tuple[bool, list[Finding]]]:
             report = validate()
         else:
             fixture = next(case for case in CASES if case.stem == name)
-            report = validate(fixture_graph(fixture, with_ontology=False), use_cache=False)
+            data = fixture_graph(fixture, with_ontology=False)
+            report = validate(data, shapes=shapes_graph(), ontology=ontology_graph())
         found[name] = (report.conforms, findings(report.report_graph)[1])
     return found
 
