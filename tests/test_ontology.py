@@ -12,7 +12,6 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
-import owlrl
 import pytest
 from lib_helpers import KK, KKO, REPO
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -20,6 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, TIME
 
 from kg.core.paths import default_sources
+from kg.graph.reasoning import reason
 
 # a plain Namespace: rdflib's XSD warns when pytest probes module attributes
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -775,11 +775,9 @@ def asserted() -> Graph:
 
 @pytest.fixture(scope="module")
 def closure(asserted: Graph) -> Graph:
-    graph = Graph()
-    for triple in asserted:
-        graph.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    return graph
+    """The graph and what the project's OWL RL reasoner adds (its default engine, which adds
+    what owlrl adds: tests/test_lib_fast_reasoning.py)."""
+    return asserted + reason(asserted)
 
 
 INFERENCES = {
@@ -864,8 +862,7 @@ def _membership_closure(role: str) -> Graph:
     )
     if role == "kko:MemberRole":
         graph.add((URIRef(KK + "membership-test"), _kko("memberOrganisation"), URIRef(KK + "csto")))
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    return graph
+    return graph + reason(graph)
 
 
 @pytest.mark.slow
