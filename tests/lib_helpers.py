@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
+
+from rdflib.plugins.sparql import processor
+from rdflib.plugins.sparql.sparql import Query
 
 from kg.core.paths import Sources, default_sources
 
@@ -45,3 +52,36 @@ def run_kg(*args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         cwd=REPO,
     )
+
+
+@functools.cache
+def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
+    return processor.translateQuery(processor.parseQuery(text), base, dict(namespaces))
+
+
+@contextlib.contextmanager
+def sparql_parsed_once() -> Iterator[None]:
+    """Within the block, rdflib parses each SPARQL text once per process, not at every
+    ``Graph.query``: stock pyshacl parses a SHACL-SPARQL constraint again for each focus node,
+    and those parses are most of its time on the shapes' fixtures. The answers are the same: a
+    prepared query is not changed by evaluation (rdflib's ``prepareQuery`` is made for reuse,
+    and kg.graph.shacl_sparql relies on it too)."""
+    unprepared = processor.SPARQLProcessor.query
+
+    def query(
+        self: processor.SPARQLProcessor,
+        query: str | Query,
+        initBindings: Mapping[str, Any] | None = None,
+        initNs: Mapping[str, Any] | None = None,
+        base: str | None = None,
+        DEBUG: bool = False,
+    ) -> Mapping[str, Any]:
+        if isinstance(query, str):
+            query = _prepared(query, base, tuple(sorted((initNs or {}).items())))
+        return unprepared(self, query, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = unprepared  # type: ignore[method-assign]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+from lib_helpers import sparql_parsed_once
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
@@ -127,16 +128,18 @@ def stock_report(data: Graph, premixed: bool = False) -> tuple[bool, Graph]:
     """Stock pyshacl's verdict and report graph for ``data``. With ``premixed``, the ontology is
     already in ``data`` (the union that pyshacl builds from ``ont_graph``): the same results,
     without pyshacl copying the ontology node by node (seconds a run here), which every fixture
-    would pay."""
-    conforms, report, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes_graph(),
-        ont_graph=None if premixed else ontology_graph(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        do_owl_imports=False,
-    )
+    would pay. Each SHACL-SPARQL constraint is parsed once per process (see
+    :func:`lib_helpers.sparql_parsed_once`), not once per focus node."""
+    with sparql_parsed_once():
+        conforms, report, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes_graph(),
+            ont_graph=None if premixed else ontology_graph(),
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            do_owl_imports=False,
+        )
     return bool(conforms), report
 
 
