@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,26 @@ def real_data_present() -> bool:
     return (REPO / "ontology" / "kazkgz.ttl").is_file() and (
         REPO / "graph" / "article.ttl"
     ).is_file()
+
+
+@functools.cache
+def built_once() -> Path:
+    """The project built once per test run (``kg build`` into a temporary folder), shared by
+    the test processes of one run (pytest-xdist's workers wait for the first to finish it).
+    Read it; never write into it."""
+    from kg.publishing.build import build
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"process-{os.getpid()}"
+    folder = Path(tempfile.gettempdir()) / f"kazkgz-tests-{run}"
+    folder.mkdir(exist_ok=True)
+    dist, done = folder / "dist", folder / "built"
+    with (folder / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(dist, ignore_errors=True)  # what a failed build left
+            build(dist, paths=default_sources(REPO))
+            done.touch()
+    return dist
 
 
 def run_kg(*args: str) -> subprocess.CompletedProcess[str]:

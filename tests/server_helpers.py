@@ -4,14 +4,12 @@ and a free port in a subprocess, wait until it is ready, stop it afterwards."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from lib_helpers import built_once
 from rdflib import Literal
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,15 +66,10 @@ def by_value(rows: Iterable[Iterable[object]]) -> set[tuple[object, ...]]:
     }
 
 
-@functools.cache
 def built_dist() -> Path:
-    """The project built once per test process (``kg build`` into a temporary folder): the
-    dataset file that ``kg serve`` loads into its Oxigraph store."""
-    from kg.publishing.build import build
-
-    folder = Path(tempfile.mkdtemp(prefix="kazkgz-dist-"))
-    build(folder)
-    return folder
+    """The project built once per test run (:func:`lib_helpers.built_once`): the dataset file
+    that ``kg serve`` loads into its Oxigraph store."""
+    return built_once()
 
 
 @contextlib.contextmanager

@@ -7,13 +7,10 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from lib_helpers import REPO
+from lib_helpers import built_once
 from pyshacl import validate
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
-
-from kg.core.paths import default_sources
-from kg.publishing.build import build
 
 SHAPES = Path(__file__).resolve().parent / "fixtures" / "dcat-ap" / "dcat-ap-SHACL-3.0.0.ttl"
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -24,11 +21,9 @@ NOT_DISTRIBUTIONS = {"SHA256SUMS", "catalog.ttl"}
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project built once into a temporary dist/."""
-    out = tmp_path_factory.mktemp("catalogue") / "dist"
-    build(out, paths=default_sources(REPO))
-    return out
+def dist() -> Path:
+    """The project built once per test run into a temporary dist/ (lib_helpers.built_once)."""
+    return built_once()
 
 
 @pytest.fixture(scope="module")

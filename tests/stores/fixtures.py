@@ -7,20 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lib_helpers import built_once
 
-from kg.core.paths import default_sources
-from kg.publishing.build import build
-
-from .tools import REPO, command
+from .tools import command
 from .virtuoso import Virtuoso, running
 
 
 @pytest.fixture(scope="session")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``kg build`` of the project into a temporary folder (dist/asserted.ttl ...)."""
-    out = tmp_path_factory.mktemp("published")
-    build(out, paths=default_sources(REPO))
-    return out
+def published() -> Path:
+    """``kg build`` of the project into a temporary folder (dist/asserted.ttl ...), once per
+    test run (:func:`lib_helpers.built_once`)."""
+    return built_once()
 
 
 @pytest.fixture(scope="session")
