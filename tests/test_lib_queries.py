@@ -251,3 +251,65 @@ def test_to_dataframe_keeps_a_mixed_column_as_it_is() -> None:
     frame = run_query("timeline").to_dataframe()
     assert frame["date"].dtype == object
     assert str(frame["beginDate"].dtype).startswith("datetime64")
+
+
+# ---------------------------------------------------------------- variables kept in the cache
+
+PARAMETERISED = """#+ summary: Things of a kind
+SELECT ?thing ?label WHERE { ?thing a ?_kind_iri ; rdfs:label ?label . FILTER(?label != ?__not) }
+"""
+
+
+def test_a_query_s_variables_are_parsed_once_then_read_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.queries import metadata
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    first = metadata.query_variables(PARAMETERISED)
+    assert set(first) == {"thing", "_kind_iri", "label", "__not"}
+    kept = list((tmp_path / "cache" / "answers").iterdir())
+    assert len(kept) == 1
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(metadata, "prepare", no_parse)
+    assert metadata.query_variables(PARAMETERISED) == first
+    with pytest.raises(SparqlSyntaxError, match="parsed again"):  # another text is parsed
+        metadata.query_variables(PARAMETERISED.replace("?__not", "?__other"))
+
+
+def test_a_damaged_cache_entry_of_variables_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.queries.metadata import query_variables
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    query_variables(PARAMETERISED)
+    (entry,) = (tmp_path / "cache" / "answers").iterdir()
+    for damage in ('{"thing": 1}', "[1, 2]", "not json"):
+        entry.write_text(damage, encoding="utf-8")
+        assert set(query_variables(PARAMETERISED)) == {"thing", "_kind_iri", "label", "__not"}
+
+
+def test_a_query_that_does_not_parse_is_refused_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.queries.metadata import parse_query_text
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    for _ in range(2):
+        with pytest.raises(SparqlSyntaxError):
+            parse_query_text("#+ summary: broken\nSELECT ?x WHERE { ?x ", Path("broken.rq"))
+    assert not list((tmp_path / "cache").glob("**/*.answer"))
+
+
+def test_a_read_only_cache_still_gives_the_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.queries.metadata import query_variables
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "not-a-folder"))
+    (tmp_path / "not-a-folder").write_text("a file where the cache would be", encoding="utf-8")
+    assert set(query_variables(PARAMETERISED)) == {"thing", "_kind_iri", "label", "__not"}

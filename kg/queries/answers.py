@@ -9,6 +9,9 @@ every input file: the ontology, the article's data and the saved query's file. A
 or library is never answered from the cache. Errors are not cached, nor are the answers of
 queries that call a function whose value changes from run to run (``NOW``, ``RAND``, ``UUID``,
 ``STRUUID``, ``BNODE``). At most :data:`KEEP` entries are kept; the oldest go first.
+
+The same cache keeps the variables of a query text (:func:`kg.queries.metadata.query_variables`),
+so that listing the saved queries does not parse them all again.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ plain string. A name has no underscore in it.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from rdflib.term import Node
 
 from kg.core.errors import KgError, ParameterTypeError, QueryMetadataError, SparqlSyntaxError
 from kg.core.namespaces import PREFIXES, expand_node
+from kg.queries.answers import answer
 
 __all__ = [
     "INTEGER_TYPES",
@@ -209,14 +211,29 @@ def calls_service(text: str) -> bool:
 
 
 def query_variables(text: str, source: str | None = None) -> tuple[str, ...]:
-    """Every variable of a SPARQL query, in order of first appearance in its algebra."""
+    """Every variable of a SPARQL query, in order of first appearance in its algebra. They are
+    kept in the cache of answers (:mod:`kg.queries.answers`), keyed by the text and the
+    libraries' versions: listing the saved queries then parses none of them again (a parse
+    takes tens of milliseconds, and ``kg queries`` or a server's start lists them all). A text
+    that does not parse raises :class:`SparqlSyntaxError` each time."""
+    found = answer((), {"variables of": text}, lambda: json.dumps(_parsed_variables(text, source)))
+    try:
+        variables = json.loads(found)
+    except ValueError:
+        variables = None
+    if isinstance(variables, list) and all(isinstance(v, str) for v in variables):
+        return tuple(variables)
+    return tuple(_parsed_variables(text, source))  # a damaged entry: parse again
+
+
+def _parsed_variables(text: str, source: str | None) -> list[str]:
     try:
         prepared = prepare(text)
     except Exception as exc:  # pyparsing raises several types
         raise SparqlSyntaxError(str(exc), source) from exc
     found: dict[str, None] = {}
     _walk(prepared.algebra, found)
-    return tuple(found)
+    return list(found)
 
 
 def _params(variables: tuple[str, ...], file: Path) -> list[QueryParam]:
