@@ -114,10 +114,12 @@ kk:obs-trade-2025-reported a kko:TradeFigure ; qb:dataSet kk:dataset-trade ;
 """
 
 
+@functools.cache
 def _cube_with_reported_2025(status_as: str) -> Graph:
     """The article's cube plus a reported 2025 turnover (a figure the article does not give:
     what a later source would add) beside the article's 2025 forecast, same period and flow.
-    ``status_as``: the value status as a "dimension" (the model) or an "attribute" (before)."""
+    ``status_as``: the value status as a "dimension" (the model) or an "attribute" (before).
+    Built once per process: the tests only query it."""
     graph = Graph().parse(ONTOLOGY, format="turtle")
     for file in DATA:
         graph.parse(file, format="turtle")
