@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from lib_helpers import REPO
 from rdflib.namespace import RDF
@@ -32,8 +34,9 @@ def test_every_excerpt_offset_selects_its_quote() -> None:
     graph = load_graph(paths=SOURCES)
     excerpts = sorted(graph.subjects(RDF.type, KKO.Excerpt))
     assert excerpts
+    article = replace(SOURCES, verification=())  # the article's words only: no layer to read
     for excerpt in excerpts:
-        [evidence] = source(excerpt, graph=graph, paths=SOURCES).evidence
+        [evidence] = source(excerpt, graph=graph, paths=article).evidence
         assert evidence.verified, excerpt
 
 
