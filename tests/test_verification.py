@@ -287,6 +287,18 @@ def test_the_python_api_gives_the_status_beside_the_quote() -> None:
     assert {f.source_value for f in found.verification.findings} >= {KK.uzbekistan}
 
 
+def test_a_verification_layer_already_loaded_is_the_one_read() -> None:
+    """What a server passes: its own copy of the layer, not the file parsed again."""
+    import kg
+
+    layer = Graph().parse(TURTLE, format="turtle")
+    given = kg.source("kk:kambarata-1-agreement", verification=layer)
+    assert given == kg.source("kk:kambarata-1-agreement")
+    assert given.verification is not None
+    assert given.verification.status == "contradicted"
+    assert kg.source("kk:kambarata-1-agreement", verification=Graph()).verification is None
+
+
 def test_kg_source_shows_the_dispute_of_kambarata() -> None:
     done = run_kg("source", "kk:kambarata-1-agreement")
     assert done.returncode == 0, done.stderr

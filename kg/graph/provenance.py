@@ -105,11 +105,15 @@ def _evidence(graph: Graph, excerpt: URIRef, text: str | None) -> Evidence:
 
 
 def source(
-    node: str | URIRef, graph: Graph | None = None, paths: Sources | None = None
+    node: str | URIRef,
+    graph: Graph | None = None,
+    paths: Sources | None = None,
+    verification: Graph | None = None,
 ) -> Provenance:
     """The excerpts behind ``node`` (an IRI or a CURIE such as ``kk:kazakhstan``): the
     excerpts it points to with ``kko:evidence``, or itself if it is an excerpt; and what
-    independent sources say of it (``verification``), read from the verification layer."""
+    independent sources say of it (``verification``), read from the verification layer
+    (``verification`` if given, as ``graph`` for the data; otherwise parsed from ``paths``)."""
     iri = node if isinstance(node, URIRef) else expand_node(node)
     sources = default_sources() if paths is None else paths
     graph = load_graph(paths=sources) if graph is None else graph
@@ -120,7 +124,9 @@ def source(
     if not excerpts and (iri, RDF.type, KKO.Excerpt) in graph:
         excerpts = [iri]
     evidence = tuple(_evidence(graph, e, text) for e in excerpts)
-    layer = load_graph(paths=sources.verification) if sources.verification else None
+    layer = verification
+    if layer is None and sources.verification:
+        layer = load_graph(paths=sources.verification)
     assessed = assessments(layer, [iri]).get(iri) if layer is not None else None
     statements = _statements(graph, iri, text)
     return Provenance(iri, _label(graph, iri), _ordered(evidence), statements, assessed)

@@ -275,7 +275,12 @@ def _quotes(node: URIRef, data: PageData, base: str) -> list[Quote] | None:
     """The article's words behind ``node``; None when the article cannot be read."""
     state = data.state
     try:
-        provenance = source(node, graph=state.graphs.asserted, paths=state.config.sources)
+        provenance = source(
+            node,
+            graph=state.graphs.asserted,
+            paths=state.config.sources,
+            verification=state.graphs.verification,
+        )
     except KgError:
         return None
     quotes = []
