@@ -268,7 +268,7 @@ def test_a_query_s_variables_are_parsed_once_then_read_from_the_cache(
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     first = metadata.query_variables(PARAMETERISED)
     assert set(first) == {"thing", "_kind_iri", "label", "__not"}
-    kept = list((tmp_path / "cache" / "answers").iterdir())
+    kept = list((tmp_path / "cache" / "variables").iterdir())
     assert len(kept) == 1
 
     def no_parse(text: str) -> None:
@@ -287,7 +287,7 @@ def test_a_damaged_cache_entry_of_variables_is_parsed_again(
 
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     query_variables(PARAMETERISED)
-    (entry,) = (tmp_path / "cache" / "answers").iterdir()
+    (entry,) = (tmp_path / "cache" / "variables").iterdir()
     for damage in ('{"thing": 1}', "[1, 2]", "not json"):
         entry.write_text(damage, encoding="utf-8")
         assert set(query_variables(PARAMETERISED)) == {"thing", "_kind_iri", "label", "__not"}

@@ -10,8 +10,8 @@ or library is never answered from the cache. Errors are not cached, nor are the 
 queries that call a function whose value changes from run to run (``NOW``, ``RAND``, ``UUID``,
 ``STRUUID``, ``BNODE``). At most :data:`KEEP` entries are kept; the oldest go first.
 
-The same cache keeps the variables of a query text (:func:`kg.queries.metadata.query_variables`),
-so that listing the saved queries does not parse them all again.
+The variables of a query text (:func:`kg.queries.metadata.query_variables`) are kept the same
+way in a folder of their own, so that listing the saved queries does not parse them all again.
 """
 
 from __future__ import annotations
@@ -39,20 +39,22 @@ def repeatable(query: str) -> bool:
     return _CHANGING.search(_COMMENT_LINE.sub("", query)) is None
 
 
-def _directory() -> Path:
-    return cache_dir() / "answers"
-
-
 def _prune(directory: Path) -> None:
     entries = sorted(directory.glob(f"*{_SUFFIX}"), key=lambda p: p.stat().st_mtime)
     for old in entries[: max(0, len(entries) - KEEP)]:
         old.unlink(missing_ok=True)
 
 
-def answer(files: Iterable[Path], request: Mapping[str, object], compute: Callable[[], str]) -> str:
-    """The answer to ``request`` on ``files``: from the cache, or ``compute()`` then cached."""
+def answer(
+    files: Iterable[Path],
+    request: Mapping[str, object],
+    compute: Callable[[], str],
+    folder: str = "answers",
+) -> str:
+    """The answer to ``request`` on ``files``: from the cache, or ``compute()`` then cached,
+    in the cache directory's ``folder``."""
     kind = f"{_KIND}\0{json.dumps(request, sort_keys=True, ensure_ascii=False)}"
-    entry = _directory() / f"{cache_key(files, kind, CLOSURE_LIBRARIES)}{_SUFFIX}"
+    entry = cache_dir() / folder / f"{cache_key(files, kind, CLOSURE_LIBRARIES)}{_SUFFIX}"
     try:
         return entry.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
