@@ -171,6 +171,12 @@ def add_arguments(sub: Any) -> None:
         "the 26-step answer)",
     )
     p.add_argument("--settle", type=float, default=3, help="seconds sampled after (default 3)")
+    p.add_argument(
+        "--dist",
+        type=Path,
+        help="a folder that kg build already wrote (default: build the project into a "
+        "temporary one)",
+    )
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the figures")
 
 
@@ -179,11 +185,13 @@ def main(args: argparse.Namespace, say: Callable[[str], None]) -> None:
     figures = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kazkgz-slow-clients-"))
+    dist = args.dist or work
     try:
-        build(work, paths=default_sources(ROOT))
+        if args.dist is None:
+            build(work, paths=default_sources(ROOT))
         for cap in (int(c) for c in args.caps.split(",")):
             log = args.out.parent / f"slow-clients-{cap}.log"
-            figure = measure(cap, args.clients, args.steps, args.settle, work, log)
+            figure = measure(cap, args.clients, args.steps, args.settle, dist, log)
             log.unlink(missing_ok=True)
             figures.append(asdict(figure))
             say(

@@ -1,5 +1,6 @@
-"""``python -m benchmarks slow-clients`` runs for real (two clients, a small chain) and writes
-its figures: the HTTP process's memory before and at its peak, and every client's status."""
+"""``python -m benchmarks slow-clients`` runs for real (two clients, a small chain, on the
+project built once for the test run) and writes its figures: the HTTP process's memory before
+and at its peak, and every client's status."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from server_helpers import REPO
+from server_helpers import REPO, built_dist
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 
@@ -18,6 +19,7 @@ def test_the_benchmark_writes_its_figures(tmp_path: Path) -> None:
     out = tmp_path / "slow-clients.json"
     argv = [sys.executable, "-m", "benchmarks", "slow-clients", "--clients", "2"]
     argv += ["--steps", "19", "--caps", "100000,5000000", "--settle", "0.5", "--out", str(out)]
+    argv += ["--dist", str(built_dist())]
     done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     figures = json.loads(out.read_text(encoding="utf-8"))["figures"]
