@@ -174,12 +174,18 @@ def fixture_graph(fixture: Path, with_ontology: bool = True) -> Graph:
     return graph
 
 
-# a SHACL-SPARQL rule, and sh:class reached through the ontology's rdfs:subClassOf
-@pytest.mark.parametrize("name", ["exports-above-total", "visit-by-a-state"])
-def test_premixed_ontology_gives_the_same_results(name: str) -> None:
-    fixture = FIXTURES / f"{name}.ttl"
-    as_ont_graph = validate(fixture_graph(fixture, with_ontology=False))
-    premixed = validate(fixture_graph(fixture), premixed=True)
+def test_premixed_ontology_gives_the_same_results() -> None:
+    """The ontology premixed into the data gives stock pyshacl's results with the ontology as
+    its ``ont_graph``, on two fixtures validated together: a SHACL-SPARQL rule's, and one
+    whose ``sh:class`` is reached through the ontology's ``rdfs:subClassOf``."""
+    fixtures = [FIXTURES / "exports-above-total.ttl", FIXTURES / "visit-by-a-state.ttl"]
+    data = fixture_graph(fixtures[0], with_ontology=False)
+    data.parse(fixtures[1], format="turtle")
+    as_ont_graph = validate(data)
+    premixed = validate(data + ontology_graph(), premixed=True)
+    for fixture in fixtures:  # each case is there to compare
+        expected = expectations(fixture)
+        assert all(any(e.matches(r) for r in as_ont_graph[1]) for e in expected), fixture.stem
     assert as_ont_graph[0] == premixed[0]
     assert sorted(map(str, as_ont_graph[1])) == sorted(map(str, premixed[1]))
 
