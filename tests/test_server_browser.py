@@ -1,15 +1,14 @@
 """The pages in a real headless browser (Debian's chromium) on a real ``kg serve``: a saved
 query's page, as a browser asks for it (text/html first), shows its rows and its form submits
-a parameter; the workbench (YASGUI) runs every saved query and shows the rows of ``kg query``;
+a parameter; the workbench (YASGUI) runs every saved query and shows the rows of
+``kg.run_query`` (which are ``kg query``'s: tests/test_saved_query_paths.py);
 no request leaves the machine and the Content-Security-Policy refuses nothing."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,7 +19,7 @@ from server_helpers import QUERIES, REPO, running_server
 from stores.normal import normal_rows
 from test_saved_queries import list_columns
 
-from kg import list_queries, sparql
+from kg import MissingParameterError, QueryResult, list_queries, run_query, sparql
 from kg.core.paths import default_sources
 from kg.stores import result_from_json
 
@@ -174,23 +173,18 @@ def test_a_saved_query_form_submits_a_parameter(real_server, page: Browser) -> N
 
 @pytest.mark.parametrize("file", BROWSER_QUERIES, ids=lambda f: f.stem)
 def test_the_workbench_gives_the_rows_of_kg_query(real_server, page: Browser, file) -> None:
-    reference = subprocess.run(
-        [sys.executable, "-m", "kg", "query", file.stem, "--format", "json", "--no-cache"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, "KG_HOME": str(REPO)},
-        check=False,
-    )
+    """The rows of run_query, which are kg query's (tests/test_saved_query_paths.py)."""
+    try:
+        reference: QueryResult | None = run_query(file.stem, paths=default_sources(REPO))
+    except MissingParameterError as missing:
+        reference, needed = None, missing.names
     page.navigate(f"{real_server.url}/query?example={file.stem}&autorun=1")
     answer = wait_until(page, ANSWER)
     assert isinstance(answer, dict)
-    if reference.returncode != 0:  # a parameter without a default: refused, naming it
-        needed = reference.stderr.strip().rsplit("needs a value for ", 1)[1]
-        assert needed in answer["error"]
+    if reference is None:  # a parameter without a default: refused, naming it
+        assert all(name in answer["error"] for name in needed)
         return
-    text = file.read_text(encoding="utf-8")
-    columns = list_columns(text)
-    expected = Counter(normal_rows(result_from_json(reference.stdout), columns))
+    columns = list_columns(file.read_text(encoding="utf-8"))
+    expected = Counter(normal_rows(reference, columns))
     got = Counter(normal_rows(result_from_json(json.dumps(answer)), columns))
     assert got == expected
