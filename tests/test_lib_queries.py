@@ -266,6 +266,7 @@ def test_a_query_s_variables_are_parsed_once_then_read_from_the_cache(
     from kg.queries import metadata
 
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    metadata.query_variables.cache_clear()  # what earlier tests of this process kept
     first = metadata.query_variables(PARAMETERISED)
     assert set(first) == {"thing", "_kind_iri", "label", "__not"}
     kept = list((tmp_path / "cache" / "variables").iterdir())
@@ -275,6 +276,8 @@ def test_a_query_s_variables_are_parsed_once_then_read_from_the_cache(
         raise AssertionError("parsed again")
 
     monkeypatch.setattr(metadata, "prepare", no_parse)
+    assert metadata.query_variables(PARAMETERISED) == first  # in this process: kept in memory
+    metadata.query_variables.cache_clear()  # as in a new process: read from the folder
     assert metadata.query_variables(PARAMETERISED) == first
     with pytest.raises(SparqlSyntaxError, match="parsed again"):  # another text is parsed
         metadata.query_variables(PARAMETERISED.replace("?__not", "?__other"))
@@ -286,10 +289,12 @@ def test_a_damaged_cache_entry_of_variables_is_parsed_again(
     from kg.queries.metadata import query_variables
 
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    query_variables.cache_clear()
     query_variables(PARAMETERISED)
     (entry,) = (tmp_path / "cache" / "variables").iterdir()
     for damage in ('{"thing": 1}', "[1, 2]", "not json"):
         entry.write_text(damage, encoding="utf-8")
+        query_variables.cache_clear()
         assert set(query_variables(PARAMETERISED)) == {"thing", "_kind_iri", "label", "__not"}
 
 
@@ -312,4 +317,5 @@ def test_a_read_only_cache_still_gives_the_variables(
 
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "not-a-folder"))
     (tmp_path / "not-a-folder").write_text("a file where the cache would be", encoding="utf-8")
+    query_variables.cache_clear()
     assert set(query_variables(PARAMETERISED)) == {"thing", "_kind_iri", "label", "__not"}

@@ -210,13 +210,14 @@ def calls_service(text: str) -> bool:
     return uses_service(prepare(text).algebra)
 
 
+@functools.lru_cache(maxsize=256)
 def query_variables(text: str, source: str | None = None) -> tuple[str, ...]:
     """Every variable of a SPARQL query, in order of first appearance in its algebra. They are
     kept in the cache directory's ``variables`` folder (as :mod:`kg.queries.answers` keeps
     answers), keyed by the text and the libraries' versions: listing the saved queries then
     parses none of them again (a parse takes tens of milliseconds, and ``kg queries`` or a
-    server's start lists them all). A text that does not parse raises
-    :class:`SparqlSyntaxError` each time."""
+    server's start lists them all); within a process, once per text. A text that does not
+    parse raises :class:`SparqlSyntaxError` each time."""
     found = answer(
         (), {"variables of": text}, lambda: json.dumps(_parsed_variables(text, source)), "variables"
     )
