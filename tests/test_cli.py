@@ -1,5 +1,6 @@
-"""Every kg command, run as a user would: the console script and python -m kg, in a
-subprocess, with exit codes, stdout and stderr checked."""
+"""Every kg command, run as a user would: the console script in a subprocess, with exit codes,
+stdout and stderr checked; python -m kg, the other way in, runs the help, the version, a
+validation and the error cases in the same tests (both go through kg.cli.main)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,9 @@ SCRIPT = Path(sys.executable).with_name("kg")
 ENTRY_POINTS = {"script": [str(SCRIPT)], "module": [sys.executable, "-m", "kg"]}
 
 
-@pytest.fixture(params=sorted(ENTRY_POINTS))
-def kg(request: pytest.FixtureRequest, tmp_path: Path):
-    """Run kg (console script or python -m kg) on the fixture project."""
-    command = ENTRY_POINTS[request.param]
+def _runner(command: list[str], tmp_path: Path):
+    """A function that runs ``command`` (kg, one way or the other) with arguments, on the
+    fixture project, with a cache folder of its own."""
     env = {**os.environ, "KG_HOME": str(PROJECT), "KG_CACHE_DIR": str(tmp_path / "cache")}
 
     def run(*args: str, stdin: str | None = None, home: Path | None = None):
@@ -42,12 +42,24 @@ def kg(request: pytest.FixtureRequest, tmp_path: Path):
     return run
 
 
+@pytest.fixture
+def kg(tmp_path: Path):
+    """Run the console script kg on the fixture project."""
+    return _runner(ENTRY_POINTS["script"], tmp_path)
+
+
+@pytest.fixture(params=sorted(ENTRY_POINTS))
+def kg_both(request: pytest.FixtureRequest, tmp_path: Path):
+    """Run kg on the fixture project, as the console script and as python -m kg."""
+    return _runner(ENTRY_POINTS[request.param], tmp_path)
+
+
 def _no_traceback(proc: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_help_on_every_command(kg) -> None:
-    top = kg("--help")
+def test_help_on_every_command(kg_both) -> None:
+    top = kg_both("--help")
     assert top.returncode == 0
     for command in (
         "validate",
@@ -62,22 +74,22 @@ def test_help_on_every_command(kg) -> None:
         "search",
     ):
         assert command in top.stdout
-        proc = kg(command, "--help")
+        proc = kg_both(command, "--help")
         assert proc.returncode == 0, command
         assert "usage: kg " + command in proc.stdout
 
 
-def test_version(kg) -> None:
-    proc = kg("--version")
+def test_version(kg_both) -> None:
+    proc = kg_both("--version")
     assert proc.returncode == 0
     assert "kazkgz 0.2.0" in proc.stdout
 
 
-def test_validate_conforms(kg) -> None:
-    proc = kg("validate")
+def test_validate_conforms(kg_both) -> None:
+    proc = kg_both("validate")
     assert proc.returncode == 0
     assert proc.stdout == "The data conforms (0 violations, 0 warnings, 0 notes).\n"
-    with_reference = kg("validate", "--reference")
+    with_reference = kg_both("validate", "--reference")
     assert with_reference.returncode == 0
     assert "Warning: kk:kazakhstan rdfs:label" in with_reference.stdout
     assert "conforms (0 violations, 1 warnings, 0 notes)" in with_reference.stdout
@@ -98,9 +110,9 @@ def test_validate_bad_files_exit_1(kg, tmp_path: Path) -> None:
     assert len(Graph().parse(data=report.stdout, format="turtle")) > 0
 
 
-def test_validate_broken_turtle_exit_2_with_position(kg) -> None:
+def test_validate_broken_turtle_exit_2_with_position(kg_both) -> None:
     path = FIXTURES / "bad" / "missing-dot.ttl"
-    proc = kg("validate", str(path))
+    proc = kg_both("validate", str(path))
     assert proc.returncode == 2
     assert proc.stderr.strip() == (
         f"kg: error: {path}:4:23: expected '.' or '}}' or ']' at end of statement"
@@ -250,8 +262,8 @@ def test_a_cached_answer_is_printed_without_loading_rdflib(kg, tmp_path: Path) -
         (["sparql", "missing.rq"], "cannot read missing.rq"),
     ],
 )
-def test_user_errors_exit_2_with_one_line(kg, args: list[str], words: str) -> None:
-    proc = kg(*args)
+def test_user_errors_exit_2_with_one_line(kg_both, args: list[str], words: str) -> None:
+    proc = kg_both(*args)
     assert proc.returncode == 2
     assert words in proc.stderr
     assert proc.stderr.startswith("kg: error: ")
@@ -259,10 +271,10 @@ def test_user_errors_exit_2_with_one_line(kg, args: list[str], words: str) -> No
     _no_traceback(proc)
 
 
-def test_argparse_usage_errors_exit_2(kg) -> None:
-    assert kg().returncode == 2
-    assert kg("export").returncode == 2  # --format is required
-    assert kg("frobnicate").returncode == 2
+def test_argparse_usage_errors_exit_2(kg_both) -> None:
+    assert kg_both().returncode == 2
+    assert kg_both("export").returncode == 2  # --format is required
+    assert kg_both("frobnicate").returncode == 2
 
 
 def test_sparql_text_file_and_stdin(kg, tmp_path: Path) -> None:
