@@ -569,65 +569,94 @@ def _owlapi_jar() -> Path | None:
     return jars[-1] if jars else None
 
 
-def _profile_check(graph: Graph, directory: Path) -> tuple[bool, list[str]]:
-    """Run tests/owl/Owl2DlProfile.java (OWL API, OWL2DLProfile) on ``graph`` as RDF/XML."""
+_BAD_FOR_THE_PROFILE = f"""@prefix kko: <{KKO}> . @prefix owl: <{OWL}> . @prefix rdfs: <{RDFS}> .
+    kko:Bad a owl:Class ; rdfs:subClassOf [ a owl:Restriction ;
+        owl:onProperty kko:locatedIn ; owl:maxCardinality 1 ] .
+    kko:Undeclared rdfs:subClassOf kko:State ."""
+
+
+def _profile_documents() -> dict[str, Graph]:
+    """The documents the profile checker judges: what users load (the ontology alone, with the
+    article graph, and the whole with the reference layer), and the ontology spoiled twice."""
+    bad = _ontology()
+    bad.parse(data=_BAD_FOR_THE_PROFILE, format="turtle")
+    return {
+        "ontology": _ontology(),
+        "ontology-and-graph": _union(_graph_files(include_reference=False)),
+        "whole": _union(_graph_files(include_reference=True)),
+        "bad": bad,
+    }
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, list[str]]]:
+    """Run tests/owl/Owl2DlProfile.java (OWL API, OWL2DLProfile) once on each document of
+    :func:`_profile_documents` as RDF/XML, all in one JVM: name → (in the profile, the
+    violations' lines)."""
     jar = _owlapi_jar()
     if jar is None:
         pytest.skip("owlready2 ships no OWL API jar (pellet/owlapi-distribution-*.jar)")
     java, javac = shutil.which("java"), shutil.which("javac")
     if java is None or javac is None:
         pytest.skip("needs a Java 11+ JDK (java and its compiler) to run the profile checker")
-    document = directory / "profile-input.owl"
-    graph.serialize(document, format="xml", encoding="utf-8")
+    directory = tmp_path_factory.mktemp("profile")
+    documents = {}
+    for name, graph in _profile_documents().items():
+        documents[name] = directory / f"{name}.owl"
+        graph.serialize(documents[name], format="xml", encoding="utf-8")
     done = subprocess.run(
-        [java, "-cp", str(jar), str(PROFILE_CHECKER), str(document)],
+        [java, "-cp", str(jar), str(PROFILE_CHECKER), *map(str, documents.values())],
         capture_output=True,
         text=True,
         check=False,
         timeout=300,
     )
-    lines = done.stdout.strip().splitlines()
-    assert lines, done.stderr[-3000:]
-    assert lines[-1] in {"IN", "OUT"}, done.stderr[-3000:]
-    return lines[-1] == "IN", lines[:-1]
+    verdicts: dict[str, tuple[bool, list[str]]] = {}
+    name, lines = "", []
+    for line in done.stdout.splitlines():
+        if line.startswith("document\t"):
+            name = Path(line.split("\t", 1)[1]).stem
+            lines = []
+        elif line in {"IN", "OUT"}:
+            verdicts[name] = (line == "IN", lines)
+        else:
+            lines.append(line)
+    assert set(verdicts) == set(documents), done.stderr[-3000:]
+    return verdicts
 
 
 @pytest.mark.slow
-def test_owl_api_profile_checker_finds_the_ontology_in_owl2_dl(tmp_path: Path) -> None:
-    inside, violations = _profile_check(_ontology(), tmp_path)
+def test_owl_api_profile_checker_finds_the_ontology_in_owl2_dl(
+    profile: dict[str, tuple[bool, list[str]]],
+) -> None:
+    inside, violations = profile["ontology"]
     assert inside, "\n".join(violations)
 
 
 @pytest.mark.slow
-def test_owl_api_profile_checker_finds_ontology_and_graph_in_owl2_dl(tmp_path: Path) -> None:
+def test_owl_api_profile_checker_finds_ontology_and_graph_in_owl2_dl(
+    profile: dict[str, tuple[bool, list[str]]],
+) -> None:
     """The OWL API 3.4.3 profile checker does not look at the datatypes of literals in
     assertions (see the datatype-map test above for that)."""
-    inside, violations = _profile_check(_union(_graph_files(include_reference=False)), tmp_path)
+    inside, violations = profile["ontology-and-graph"]
     assert inside, "\n".join(violations)
 
 
 @pytest.mark.slow
 def test_owl_api_profile_checker_finds_the_whole_with_the_reference_layer_in_owl2_dl(
-    tmp_path: Path,
+    profile: dict[str, tuple[bool, list[str]]],
 ) -> None:
     """The defect this guards against: the reference layer used rdf:Statement as a class and
     rdf:subject/rdf:object as properties, reserved vocabulary that puts the whole out of
     OWL 2 DL. Its assertion nodes now use kko:Assertion and annotation properties."""
-    inside, violations = _profile_check(_union(_graph_files(include_reference=True)), tmp_path)
+    inside, violations = profile["whole"]
     assert inside, "\n".join(violations)
 
 
 @pytest.mark.slow
-def test_owl_api_profile_checker_can_fail(tmp_path: Path) -> None:
-    bad = _ontology()
-    bad.parse(
-        data=f"""@prefix kko: <{KKO}> . @prefix owl: <{OWL}> . @prefix rdfs: <{RDFS}> .
-        kko:Bad a owl:Class ; rdfs:subClassOf [ a owl:Restriction ;
-            owl:onProperty kko:locatedIn ; owl:maxCardinality 1 ] .
-        kko:Undeclared rdfs:subClassOf kko:State .""",
-        format="turtle",
-    )
-    inside, violations = _profile_check(bad, tmp_path)
+def test_owl_api_profile_checker_can_fail(profile: dict[str, tuple[bool, list[str]]]) -> None:
+    inside, violations = profile["bad"]
     assert not inside
     kinds = {line.split("\t", 1)[0] for line in violations}
     assert {"UseOfNonSimplePropertyInCardinalityRestriction", "UseOfUndeclaredClass"} <= kinds
