@@ -22,7 +22,10 @@ SCRIPT = Path(sys.executable).with_name("kg")
 
 
 def kg(*args: str, tmp_path: Path, home: Path = REPO) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KG_HOME": str(home), "KG_CACHE_DIR": str(tmp_path / "cache")}
+    """The kg script in ``tmp_path`` on the project in ``home``, with the cache of the user
+    who runs the tests, which the in-process tests and the run's build fill (these tests are
+    about messages; tests/test_cli.py tests the cache, each test with a folder of its own)."""
+    env = {**os.environ, "KG_HOME": str(home)}
     return subprocess.run(
         [str(SCRIPT), *args], capture_output=True, text=True, env=env, cwd=tmp_path,
         timeout=120, check=False,

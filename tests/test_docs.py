@@ -88,11 +88,12 @@ def commands(block: str) -> list[tuple[str, str]]:
 def test_console_examples_give_the_output_shown(
     example: tuple[Path, str], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    # the cache of the user who runs the tests, which the in-process tests fill, as a user's
+    # earlier commands do
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "KG_HOME": str(REPO),
-        "KG_CACHE_DIR": str(tmp_path / "cache"),
     }
     checker = doctest.OutputChecker()
     for command, shown in commands(example[1]):
