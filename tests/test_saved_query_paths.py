@@ -1,11 +1,15 @@
 """One meaning of a saved query: every saved query (queries/*.rq) gives the same rows by
 every path (``kg query NAME``, ``/queries/NAME``, its text sent to ``/sparql``, the HTML pages
 of both; its text given to ``kg.sparql``, what ``kg sparql FILE`` runs), or every path refuses
-it naming the same missing parameter. A real ``kg serve`` on 127.0.0.1 and the real ``kg``
-command; ``kg sparql FILE`` itself runs here with a parameter, a refusal and a header."""
+it naming the same missing parameter. A real ``kg serve`` on 127.0.0.1; ``kg query`` and
+``kg sparql`` are the command's own code (``kg.cli.main``) run in the test process for each
+saved query, and the ``kg`` command itself in a subprocess with a parameter, a refusal and a
+header (tests/test_cli.py runs every command that way)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -23,6 +27,7 @@ from stores.normal import normal_rows
 from test_saved_queries import list_columns
 
 from kg import MissingParameterError, run_query, sparql
+from kg.cli import main
 from kg.stores import result_from_json
 
 pytestmark = pytest.mark.realdata
@@ -54,6 +59,16 @@ def kg(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def kg_main(*args: str) -> subprocess.CompletedProcess[str]:
+    """``kg ARGS --no-cache`` through ``kg.cli.main`` in this process: its exit code and what
+    it wrote to stdout and stderr."""
+    argv = [*args, "--no-cache"]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
 def rows(document: str | bytes, text: str) -> Rows:
     """The rows of a SPARQL JSON results document of the query ``text``, as a multiset,
     compared by value as the store tests compare them (lists as sets)."""
@@ -72,7 +87,7 @@ def page_rows(html: str) -> int:
 @pytest.mark.parametrize("file", QUERY_FILES, ids=lambda f: f.stem)
 def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
     name, text = file.stem, file.read_text(encoding="utf-8")
-    reference = kg("query", name, "--format", "json")
+    reference = kg_main("query", name, "--format", "json")
     saved = httpx.get(f"{server.url}/queries/{name}", timeout=120)
     posted = httpx.post(
         f"{server.url}/sparql",
@@ -93,7 +108,7 @@ def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
         assert reference.returncode == 2
         needed = re.search(r"needs a value for (.*)$", reference.stderr.strip())
         assert needed is not None, reference.stderr
-        by_file = kg("sparql", str(file), "--format", "json")
+        by_file = kg_main("sparql", str(file), "--format", "json")
         assert by_file.returncode == 2
         assert needed.group(1) in by_file.stderr
         for answer in (saved, posted, page):
