@@ -17,6 +17,7 @@ from lib_helpers import KK, KKO, REPO
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, TIME
+from stores.tools import JVM_OPTIONS
 
 from kg.core.paths import default_sources
 from kg.graph.reasoning import reason
@@ -605,7 +606,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bool, l
         documents[name] = directory / f"{name}.owl"
         graph.serialize(documents[name], format="xml", encoding="utf-8")
     done = subprocess.run(
-        [java, "-cp", str(jar), str(PROFILE_CHECKER), *map(str, documents.values())],
+        [java, *JVM_OPTIONS, "-cp", str(jar), str(PROFILE_CHECKER), *map(str, documents.values())],
         capture_output=True,
         text=True,
         check=False,
@@ -695,6 +696,7 @@ def _hermit(graph: Graph, directory: Path) -> float:
     graph.serialize(path, format="nt", encoding="utf-8")
     command = [
         java,
+        *JVM_OPTIONS,
         "-Xmx2000M",
         "-cp",
         reasoning._HERMIT_CLASSPATH,

@@ -23,7 +23,7 @@ from pyoxigraph import DefaultGraph
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from stores.fixtures import published, tool_cache  # noqa: F401 (fixtures)
-from stores.tools import command, engine_params, jena_classpath, node
+from stores.tools import JVM_OPTIONS, command, engine_params, jena_classpath, node
 
 from kg.publishing.build import LAYERS
 
@@ -91,7 +91,7 @@ def riot_counts(published: Path, tool_cache: Path) -> dict[str, int | str]:
     )
     for options, names in runs:
         files = [str(published / name) for name in names]
-        riot = [command("java"), "-cp", jena_classpath(tool_cache), "riotcmd.riot"]
+        riot = [command("java"), *JVM_OPTIONS, "-cp", jena_classpath(tool_cache), "riotcmd.riot"]
         done = subprocess.run(
             [*riot, *options, "--count", *files],
             capture_output=True,
@@ -198,7 +198,10 @@ def test_riot_reports_a_broken_file(tmp_path: Path, tool_cache: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
     done = subprocess.run(
-        [command("java"), "-cp", jena_classpath(tool_cache), "riotcmd.riot", "--count", str(bad)],
+        [
+            *(command("java"), *JVM_OPTIONS, "-cp", jena_classpath(tool_cache)),
+            *("riotcmd.riot", "--count", str(bad)),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
