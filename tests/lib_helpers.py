@@ -45,6 +45,15 @@ def real_data_present() -> bool:
     ).is_file()
 
 
+def run_folder() -> Path:
+    """A temporary folder of this test run, shared by its pytest-xdist workers (one per
+    process when the tests run without them)."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"process-{os.getpid()}"
+    folder = Path(tempfile.gettempdir()) / f"kazkgz-tests-{run}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @functools.cache
 def built_once() -> Path:
     """The project built once per test run (``kg build`` into a temporary folder), shared by
@@ -52,9 +61,7 @@ def built_once() -> Path:
     Read it; never write into it."""
     from kg.publishing.build import build
 
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"process-{os.getpid()}"
-    folder = Path(tempfile.gettempdir()) / f"kazkgz-tests-{run}"
-    folder.mkdir(exist_ok=True)
+    folder = run_folder()
     dist, done = folder / "dist", folder / "built"
     with (folder / "build.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

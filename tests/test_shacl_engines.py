@@ -40,9 +40,9 @@ from test_shapes import (
     SHAPES,
     curie,
     fixture_graph,
+    library_report,
     ontology_graph,
     path_text,
-    shapes_graph,
 )
 
 from kg.graph.validation import validate
@@ -109,17 +109,17 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def reference() -> dict[str, tuple[bool, list[Finding]]]:
     """pyshacl with the project's settings, as kg.graph.validation runs it (tests/test_shapes.py and
-    tests/test_lib_validation_engine.py show it gives stock pyshacl's report); the real graph's
-    report from kg's cache when its inputs are unchanged."""
+    tests/test_lib_validation_engine.py show it gives stock pyshacl's report): each fixture's
+    report as tests/test_shapes.py keeps it for the test run, and the real graph's report from
+    kg's cache when its inputs are unchanged."""
     found = {}
     for name in INPUTS:
         if name == "real-graph":
             report = validate()
+            found[name] = (report.conforms, findings(report.report_graph)[1])
         else:
-            fixture = next(case for case in CASES if case.stem == name)
-            data = fixture_graph(fixture, with_ontology=False)
-            report = validate(data, shapes=shapes_graph(), ontology=ontology_graph())
-        found[name] = (report.conforms, findings(report.report_graph)[1])
+            conforms, report_graph = library_report(next(c for c in CASES if c.stem == name))
+            found[name] = (conforms, findings(report_graph)[1])
     return found
 
 
