@@ -13,7 +13,7 @@ from pathlib import Path
 from unicodedata import east_asian_width
 
 import pytest
-from lib_helpers import REPO
+from lib_helpers import REPO, built_once
 from rdflib import Graph
 
 pytestmark = pytest.mark.cli
@@ -23,8 +23,10 @@ SCRIPT = Path(sys.executable).with_name("kg")
 
 def kg(*args: str, tmp_path: Path, home: Path = REPO) -> subprocess.CompletedProcess[str]:
     """The kg script in ``tmp_path`` on the project in ``home``, with the cache of the user
-    who runs the tests, which the in-process tests and the run's build fill (these tests are
-    about messages; tests/test_cli.py tests the cache, each test with a folder of its own)."""
+    who runs the tests, which the run's build (:func:`lib_helpers.built_once`, waited for
+    here) has filled (these tests are about messages; tests/test_cli.py tests the cache, each
+    test with a folder of its own)."""
+    built_once()
     env = {**os.environ, "KG_HOME": str(home)}
     return subprocess.run(
         [str(SCRIPT), *args], capture_output=True, text=True, env=env, cwd=tmp_path,

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from lib_helpers import built_once
 from rdflib.plugins.sparql import prepareQuery
 from server_helpers import Server, running_server
 
@@ -88,8 +89,9 @@ def commands(block: str) -> list[tuple[str, str]]:
 def test_console_examples_give_the_output_shown(
     example: tuple[Path, str], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    # the cache of the user who runs the tests, which the in-process tests fill, as a user's
+    # the cache of the user who runs the tests, which the run's build has filled, as a user's
     # earlier commands do
+    built_once()
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
