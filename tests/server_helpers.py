@@ -66,12 +66,6 @@ def by_value(rows: Iterable[Iterable[object]]) -> set[tuple[object, ...]]:
     }
 
 
-def built_dist() -> Path:
-    """The project built once per test run (:func:`lib_helpers.built_once`): the dataset file
-    that ``kg serve`` loads into its Oxigraph store."""
-    return built_once()
-
-
 @contextlib.contextmanager
 def running_server(
     tmp: Path, *options: str, command: list[str] | None = None, env: dict[str, str] | None = None
@@ -84,7 +78,7 @@ def running_server(
     environment = {
         **os.environ,
         "KG_QUERIES_DIR": str(QUERIES),
-        "KG_DIST": str(built_dist()),
+        "KG_DIST": str(built_once()),  # what kg serve loads
         **(env or {}),
     }
     store = os.environ.get("KG_TEST_STORE")

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from lib_helpers import built_once
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.query import Result
-from server_helpers import KK, REPO, build_oxigraph_store, built_dist, running_server
+from server_helpers import KK, REPO, build_oxigraph_store, running_server
 
 from kg import default_sources, run_query
 from kg.queries.execution import sparql
@@ -158,7 +159,7 @@ def test_a_dataset_older_than_the_sources_is_refused(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     dist.mkdir()
     dataset = dist / "dataset.nq"
-    dataset.write_bytes((built_dist() / "dataset.nq").read_bytes())
+    dataset.write_bytes((built_once() / "dataset.nq").read_bytes())
     os.utime(dataset, (0, 0))  # built in 1970: every source is newer
     argv = [sys.executable, "-m", "kg", "serve", "--port", "0", "--dist", str(dist)]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)

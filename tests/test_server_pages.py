@@ -11,9 +11,10 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+from lib_helpers import built_once
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from server_helpers import KK, QUERIES, REPO, built_dist, running_server
+from server_helpers import KK, QUERIES, REPO, running_server
 
 from kg import load_graph, load_inferred, sparql, stats
 from kg.core.paths import Sources
@@ -378,7 +379,7 @@ def test_pages_follow_the_mount_point() -> None:
 
     from kg.server import ServerConfig, create_app
 
-    config = ServerConfig(queries_dir=QUERIES, dist=built_dist())
+    config = ServerConfig(queries_dir=QUERIES, dist=built_once())
     outer = Starlette(routes=[Mount("/kg", app=create_app(config))])
 
     async def fetch() -> tuple[str, int]:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from server_helpers import REPO, built_dist
+from lib_helpers import built_once
+from server_helpers import REPO
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
 
@@ -19,7 +20,7 @@ def test_the_benchmark_writes_its_figures(tmp_path: Path) -> None:
     out = tmp_path / "slow-clients.json"
     argv = [sys.executable, "-m", "benchmarks", "slow-clients", "--clients", "2"]
     argv += ["--steps", "19", "--caps", "100000,5000000", "--settle", "0.5", "--out", str(out)]
-    argv += ["--dist", str(built_dist())]
+    argv += ["--dist", str(built_once())]
     done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     figures = json.loads(out.read_text(encoding="utf-8"))["figures"]
