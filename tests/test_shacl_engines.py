@@ -25,6 +25,7 @@ node"; a result path is compared as tests/test_shapes.py writes it (``^p``, ``a|
 # ruff: noqa: F811 (pytest fixtures imported by name, then taken as arguments)
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from test_shapes import (
     library_report,
     ontology_graph,
     path_text,
+    shapes_graph,
 )
 
 from kg.graph.validation import validate
@@ -81,10 +83,10 @@ def findings(report: Graph) -> tuple[bool, list[Finding]]:
     return conforms.toPython() is True, results
 
 
-def sparql_shapes() -> set[str]:
+@functools.cache
+def sparql_shapes() -> frozenset[str]:
     """The shapes whose constraints are SHACL-SPARQL."""
-    shapes = Graph().parse(SHAPES, format="turtle")
-    return {_term(shape) for shape in shapes.subjects(SH.sparql, None)}
+    return frozenset(_term(shape) for shape in shapes_graph().subjects(SH.sparql, None))
 
 
 def input_graph(name: str) -> Graph:
