@@ -27,7 +27,7 @@ def test_second_call_is_served_from_the_cache(
     assert not first.from_cache
     assert first.path is not None
     assert first.path.is_file()
-    monkeypatch.setattr(reasoning, "_owlrl_closure", _boom)
+    monkeypatch.setattr(reasoning, "owlrl_closure", _boom)
     second = cache.reason_files(files, tmp_path / "cache")
     assert second.from_cache
     assert isomorphic(first.inferred, second.inferred)

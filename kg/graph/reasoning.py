@@ -39,7 +39,7 @@ from kg.core.namespaces import bind_prefixes, compact
 from kg.core.settings import resolve_engine
 from kg.graph import consistency
 
-__all__ = ["STANDARD_NAMESPACES", "is_noise", "reason"]
+__all__ = ["STANDARD_NAMESPACES", "is_noise", "owlrl_closure", "reason"]
 
 Triple = tuple[Node, Node, Node]
 
@@ -147,8 +147,10 @@ def check_consistency(closure: Graph, asserted: Graph, messages: list[str]) -> N
         raise InconsistencyError(problems)
 
 
-def _owlrl_closure(graph: Graph) -> Graph:
-    """owlrl's OWL RL closure of a copy of ``graph`` (asserted and inferred triples)."""
+def owlrl_closure(graph: Graph) -> Graph:
+    """owlrl's OWL RL closure of a copy of ``graph`` (asserted and inferred triples, noise and
+    error reports included; :func:`reason` with ``engine="owlrl"`` is the filtered, checked
+    form)."""
     closed = Graph()
     for triple in graph:
         closed.add(triple)
@@ -173,7 +175,7 @@ def _closure(graph: Graph, engine: str) -> tuple[Graph, Graph, list[str]]:
     graph), the inferred triples that :func:`reason` returns, and the inconsistencies the
     engine reports."""
     if engine == "owlrl":
-        closed = _owlrl_closure(graph)
+        closed = owlrl_closure(graph)
         errors = set(closed.subjects(RDF.type, _ERR.ErrorMessage))
         inferred, _ = _partition((t for t in closed if t not in graph), errors)
         return closed, inferred, _error_messages(closed)
