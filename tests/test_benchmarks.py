@@ -1,25 +1,18 @@
-"""The benchmark suite's generator, reasoner and store steps: deterministic graphs that follow
-the ontology and pass the shapes, a fast closure whose instance inferences are owlrl's (also
-when it is fed from a file), and Oxigraph, Jena TDB2 and Virtuoso giving rdflib's row counts
-for every saved query on a generated graph."""
+"""The benchmark suite's generator and store steps: deterministic graphs that follow the
+ontology and pass the shapes, and Oxigraph, Jena TDB2 and Virtuoso giving rdflib's row counts
+for every saved query on a generated graph (its reasoner: tests/test_reasoners.py)."""
 
 from __future__ import annotations
 
-import functools
 import json
-import tempfile
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, Graph, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from kg import load_graph
-from kg.core.namespaces import KK, KKO
 from kg.core.paths import default_sources
 from kg.graph.validation import validate
-
-Triple = tuple[Node, Node, Node]
 
 benchmarks_generate = pytest.importorskip("benchmarks.generate")
 generate = benchmarks_generate.generate
@@ -58,77 +51,6 @@ def test_generated_graph_conforms_to_the_shapes(tmp_path: Path) -> None:
     article = validate(use_cache=False)
     assert report.conforms, [str(r) for r in report.violations[:5]]
     assert len(report.results) == 2 * len(article.results)
-
-
-@pytest.mark.slow
-def test_reasonable_infers_what_owlrl_infers_about_instances() -> None:
-    """On a generated graph, the benchmark's reasonable (with the property chains applied
-    outside it) infers owlrl's instance triples (on the article graph itself:
-    tests/test_reasoners.py, where the chains are the one named difference)."""
-    reasoners = pytest.importorskip("benchmarks.reasoners", reason="pip install -e '.[bench]'")
-    pytest.importorskip("reasonable", reason="the bench extra: pip install -e '.[bench]'")
-    data, schema, owlrl_inferred = _generated_and_owlrl()
-    generated = Graph().parse(data, format="nt") + schema
-    expected = reasoners.instance_triples(owlrl_inferred)
-    assert len(expected) > 1000
-    assert reasoners.instance_triples(reasoners.reasonable_inferred(generated)) == expected
-
-
-@functools.cache
-def _generated_and_owlrl() -> tuple[Path, Graph, frozenset[Triple]]:
-    """The generator's graph (seed 9) at scale 2 (two copies of the article's graph joined
-    through the hubs) in a file, with two IRIs as values of one functional property, the
-    ontology, and what owlrl's own closure of both adds (without kg's noise): computed once per
-    test process (owlrl takes about ten seconds on it)."""
-    from kg.graph.reasoning import _owlrl_closure, is_noise
-
-    data = Path(tempfile.mkdtemp(prefix="kazkgz-generated-")) / "data.nt"
-    generate(2, data, seed=9)
-    x, q1, q2 = URIRef(f"{KK}s9c0-deal"), URIRef(f"{KK}s9c0-q1"), URIRef(f"{KK}s9c0-q2")
-    more = Graph()
-    more.add((x, KKO.valueQualifier, q1))
-    more.add((x, KKO.valueQualifier, q2))
-    more.add((q1, KKO.valueQualifier, x))  # something to carry over to q2
-    with data.open("a", encoding="utf-8") as handle:
-        handle.write(more.serialize(format="nt"))
-    schema = Graph()
-    for file in default_sources().ontology:
-        schema.parse(file, format="turtle")
-    graph = Graph().parse(data, format="nt")
-    graph += schema
-    # owlrl's closure itself: kg.graph.reasoning.reason refuses two values of a functional property
-    closed = _owlrl_closure(graph)
-    return data, schema, frozenset(t for t in closed if t not in graph and not is_noise(t))
-
-
-def _instance_lines(triples: set[tuple[object, object, object]]) -> set[str]:
-    from benchmarks.generate import nt_term
-
-    return {" ".join(nt_term(t) for t in triple) + " ." for triple in triples}  # type: ignore[arg-type]
-
-
-def _file_instance_lines(path: Path) -> set[str]:
-    """The lines of an N-Triples file whose subject is an instance IRI (blank node labels
-    kept as written, unlike a parser)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return {line for line in lines if line.startswith(f"<{KK}")}
-
-
-@pytest.mark.slow
-def test_file_fed_reasonable_infers_what_owlrl_infers(tmp_path: Path) -> None:
-    """reasonable fed from the file, closure streamed to a file, chains and prp-fp applied
-    outside it: on two copies joined through the hubs, with two IRIs as values of one
-    functional property (owl:sameAs, and what follows from it)."""
-    reasoners = pytest.importorskip("benchmarks.reasoners", reason="pip install -e '.[bench]'")
-    pytest.importorskip("reasonable", reason="the bench extra: pip install -e '.[bench]'")
-    data, schema, expected = _generated_and_owlrl()
-    q1, q2 = URIRef(f"{KK}s9c0-q1"), URIRef(f"{KK}s9c0-q2")
-    assert (q2, OWL.sameAs, q1) in expected
-    assert f"<{KK}s9c1-" in data.read_text(encoding="utf-8")  # the second copy
-    out = tmp_path / "inferred.nt"
-    written = reasoners.reasonable_inferred_file(data, schema, out)
-    assert written == len(out.read_text(encoding="utf-8").splitlines())
-    assert _file_instance_lines(out) == _instance_lines(reasoners.instance_triples(expected))
 
 
 @pytest.mark.bench
