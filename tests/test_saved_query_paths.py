@@ -20,9 +20,8 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from server_helpers import KK, REPO, running_server
+from server_helpers import HTTP, KK, REPO, running_server
 from stores.normal import normal_rows
 from test_saved_queries import list_columns
 
@@ -88,20 +87,20 @@ def page_rows(html: str) -> int:
 def test_every_path_gives_the_rows_of_kg_query(server, file: Path) -> None:
     name, text = file.stem, file.read_text(encoding="utf-8")
     reference = kg_main("query", name, "--format", "json")
-    saved = httpx.get(f"{server.url}/queries/{name}", timeout=120)
-    posted = httpx.post(
+    saved = HTTP.get(f"{server.url}/queries/{name}", timeout=120)
+    posted = HTTP.post(
         f"{server.url}/sparql",
         data={"query": text},
         headers={"Accept": "application/sparql-results+json"},
         timeout=120,
     )
-    page = httpx.get(
+    page = HTTP.get(
         f"{server.url}/sparql",
         params={"query": text, "limit": "1000"},
         headers=BROWSER,
         timeout=120,
     )
-    form = httpx.get(
+    form = HTTP.get(
         f"{server.url}/queries/{name}", params={"limit": "1000"}, headers=BROWSER, timeout=120
     )
     if reference.returncode != 0:  # a parameter without a default: every path refuses it
@@ -132,11 +131,11 @@ def test_the_defaults_give_the_article_s_answers(server) -> None:
     Kyrgyzstan US$456 million (4.56亿美元) to Kazakhstan; the diplomatic relations' one quote
     is 哈萨克斯坦与吉尔吉斯斯坦于1992年10月15日正式建立外交关系."""
     exports = (REPO / "queries" / "exports.rq").read_text(encoding="utf-8")
-    answer = httpx.post(f"{server.url}/sparql", data={"query": exports}, headers=JSON)
+    answer = HTTP.post(f"{server.url}/sparql", data={"query": exports}, headers=JSON)
     amounts = sorted(float(b["amount"]["value"]) for b in answer.json()["results"]["bindings"])
     assert amounts == [456_000_000, 1_260_000_000]
     source = (REPO / "queries" / "fact-source.rq").read_text(encoding="utf-8")
-    answer = httpx.post(f"{server.url}/sparql", data={"query": source}, headers=JSON)
+    answer = HTTP.post(f"{server.url}/sparql", data={"query": source}, headers=JSON)
     quotes = [b["quote"]["value"] for b in answer.json()["results"]["bindings"]]
     assert quotes == ["哈萨克斯坦与吉尔吉斯斯坦于1992年10月15日正式建立外交关系"]
 
@@ -149,7 +148,7 @@ def test_a_parameter_given_applies_on_every_path(server) -> None:
     assert json.loads(cli.stdout)["results"]["bindings"] == []
     reference = kg("query", "exports", "-p", "year=2023", "--format", "json")
     assert json.loads(reference.stdout)["results"]["bindings"] == []
-    saved = httpx.get(f"{server.url}/queries/exports", params={"year": "2023"}, headers=JSON)
+    saved = HTTP.get(f"{server.url}/queries/exports", params={"year": "2023"}, headers=JSON)
     assert saved.json()["results"]["bindings"] == []
     node = kg("sparql", str(REPO / "queries" / "fact-source.rq"), "-p", "node=kk:kyrgyzstan")
     assert node.returncode == 0, node.stderr
@@ -160,7 +159,7 @@ def test_a_header_in_an_ad_hoc_text_binds_and_types(server) -> None:
         "#+ defaults:\n#+   - state: kk:kyrgyzstan\n"
         "SELECT ?label WHERE { ?_state_iri rdfs:label ?label FILTER(lang(?label) = 'en') }"
     )
-    answer = httpx.post(f"{server.url}/sparql", data={"query": text}, headers=JSON)
+    answer = HTTP.post(f"{server.url}/sparql", data={"query": text}, headers=JSON)
     assert answer.status_code == 200, answer.text
     assert [b["label"]["value"] for b in answer.json()["results"]["bindings"]] == ["Kyrgyzstan"]
     cli = kg("sparql", text, "-p", f"state={KK}kazakhstan", "--format", "csv")
@@ -168,7 +167,7 @@ def test_a_header_in_an_ad_hoc_text_binds_and_types(server) -> None:
     bad = kg("sparql", text.replace("?_state_iri", "?_state_integer"))
     assert bad.returncode == 2
     assert "parameter 'state' expects an xsd:integer" in bad.stderr
-    refused = httpx.post(
+    refused = HTTP.post(
         f"{server.url}/sparql",
         data={"query": text.replace("kk:kyrgyzstan", "not an IRI")},
         headers=JSON,

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from rdflib import Graph
 from rdflib.query import Result
-from server_helpers import running_server
+from server_helpers import HTTP, running_server
 
 from kg import load_graph, sparql
 
@@ -54,7 +54,7 @@ def ordered_rows() -> list[tuple[str, str]]:
 
 
 def _get(server, query: str, **params: str) -> httpx.Response:
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query, **params}, timeout=60)
+    answer = HTTP.get(f"{server.url}/sparql", params={"query": query, **params}, timeout=60)
     assert answer.status_code == 200, answer.text
     return answer
 
@@ -107,7 +107,7 @@ def test_small_answers_are_whole(server) -> None:
     answer = _get(server, "SELECT ?s WHERE { ?s a <https://w3id.org/kazkgz/ontology#State> }")
     assert "x-kg-truncated" not in answer.headers
     assert answer.headers["x-kg-rows"] == "4"  # the article names four states
-    health = httpx.get(f"{server.url}/health").json()
+    health = HTTP.get(f"{server.url}/health").json()
     assert health["limits"]["max_bytes"] == MAX_BYTES
 
 
@@ -138,14 +138,14 @@ def large_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_a_large_answer_is_streamed_whole(large_server) -> None:
-    answer = httpx.get(f"{large_server.url}/sparql", params={"query": chain(20)}, timeout=60)
+    answer = HTTP.get(f"{large_server.url}/sparql", params={"query": chain(20)}, timeout=60)
     assert answer.status_code == 200
     assert "content-length" not in answer.headers  # streamed, not sent in one piece
     binding = answer.json()["results"]["bindings"][0]
     assert len(binding["v20"]["value"]) == 2**20
     assert binding["v20"]["value"] == "a" * 2**20
     browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-    page = httpx.get(  # the query page's answer: /sparql for a browser
+    page = HTTP.get(  # the query page's answer: /sparql for a browser
         f"{large_server.url}/sparql", params={"query": chain(19)}, headers=browser, timeout=60
     )
     assert page.status_code == 200
@@ -171,7 +171,7 @@ def test_a_client_that_never_reads_costs_the_server_little_memory(large_server) 
         head = client.recv(200)  # the answer has begun; nothing more is read
         assert head.startswith(b"HTTP/1.1 200"), head
         deadline = time.monotonic() + 30
-        while httpx.get(f"{large_server.url}/health").json()["workers"]["idle"] < 1:
+        while HTTP.get(f"{large_server.url}/health").json()["workers"]["idle"] < 1:
             assert time.monotonic() < deadline
             time.sleep(0.2)
         time.sleep(1)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from server_helpers import Server, Trap, running_server, trap_listener
+from server_helpers import HTTP, Server, Trap, running_server, trap_listener
 
 pytestmark = pytest.mark.realdata
 
@@ -223,7 +223,7 @@ def test_every_query_of_the_corpus_is_refused_or_harmless(
 
 def test_an_update_posted_as_such_is_refused(server: Server, trap: Trap) -> None:
     headers = {"Content-Type": "application/sparql-update"}
-    answer = httpx.post(
+    answer = HTTP.post(
         f"{server.url}/sparql", content=f"LOAD <{trap.url}/update>".encode(), headers=headers
     )
     assert answer.status_code == 403
@@ -233,7 +233,7 @@ def test_an_update_posted_as_such_is_refused(server: Server, trap: Trap) -> None
 
 def test_the_query_page_shows_the_refusal(server: Server, trap: Trap) -> None:
     query = f"ASK {{ # c\rSERVICE SILENT <{trap.url}/page> {{ ?a ?b ?c }}\n}}"
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query}, headers=BROWSER, timeout=30)
+    answer = HTTP.get(f"{server.url}/sparql", params={"query": query}, headers=BROWSER, timeout=30)
     assert answer.status_code == BAD
     assert "line" in answer.text
     assert 'class="error"' in answer.text
@@ -244,15 +244,15 @@ def test_a_harmless_case_gives_the_expected_answer(server: Server) -> None:
     """The normalised text is the query: a comment, an escape in a string, a ``#`` in an IRI
     keep their meaning."""
     query = '# a comment\rnot ended by the CR above\nASK { FILTER ("caf\\u00E9" = "café") }'
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30)
+    answer = HTTP.get(f"{server.url}/sparql", params={"query": query}, timeout=30)
     assert answer.status_code == BAD  # a lone CR in a comment is refused, with where it is
     assert "line 1" in answer.text
     query = 'ASK { FILTER ("caf\\u00E9" = "caf\u00e9" && STR(<urn:x#y>) = "urn:x#y") } # end'
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30)
+    answer = HTTP.get(f"{server.url}/sparql", params={"query": query}, timeout=30)
     assert answer.status_code == OK, answer.text
     assert answer.json()["boolean"] is True
     query = 'ASK { FILTER ("caf\\u00E9" = "cafe") }'
-    assert httpx.get(f"{server.url}/sparql", params={"query": query}).json()["boolean"] is False
+    assert HTTP.get(f"{server.url}/sparql", params={"query": query}).json()["boolean"] is False
 
 
 def test_ordinary_queries_keep_their_answers(server: Server) -> None:
@@ -260,7 +260,7 @@ def test_ordinary_queries_keep_their_answers(server: Server) -> None:
         "PREFIX kko: <https://w3id.org/kazkgz/ontology#> # the ontology\r\n"
         "SELECT ?state WHERE { ?state a kko:State } # every state\n ORDER BY ?state"
     )
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query, "format": "csv"})
+    answer = HTTP.get(f"{server.url}/sparql", params={"query": query, "format": "csv"})
     assert answer.status_code == OK, answer.text
     # the article names four states: 哈萨克斯坦, 吉尔吉斯斯坦, 俄罗斯 and 中国
     assert answer.text.split() == [

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result
-from server_helpers import QUERIES, by_value, running_server
+from server_helpers import HTTP, QUERIES, by_value, running_server
 
 from kg import default_sources, run_query
 
@@ -50,7 +50,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _get(server, query: str, fmt: str) -> httpx.Response:
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query, "format": fmt}, timeout=30)
+    answer = HTTP.get(f"{server.url}/sparql", params={"query": query, "format": fmt}, timeout=30)
     assert answer.status_code == 200, answer.text
     return answer
 
@@ -144,7 +144,7 @@ def test_expensive_queries_do_not_starve_a_saved_one(tmp_path, store: str) -> No
             time.sleep(1.0)  # both ad hoc workers are busy, two jobs wait, the rest refused
             for _ in range(5):
                 started = time.monotonic()
-                answer = httpx.get(f"{server.url}/queries/states", timeout=30)
+                answer = HTTP.get(f"{server.url}/queries/states", timeout=30)
                 took = time.monotonic() - started
                 assert answer.status_code == 200, answer.text
                 assert by_value(Result.parse(io.BytesIO(answer.content), format="json")) == (
@@ -156,7 +156,7 @@ def test_expensive_queries_do_not_starve_a_saved_one(tmp_path, store: str) -> No
             stop.set()
             for client in clients:
                 client.join(60)
-        lanes = httpx.get(f"{server.url}/health").json()["lanes"]
+        lanes = HTTP.get(f"{server.url}/health").json()["lanes"]
     assert refusals
     assert {status for status, _retry, _took in refusals} <= {429, 503}
     assert all(retry is not None and int(retry) >= 1 for _status, retry, _took in refusals)

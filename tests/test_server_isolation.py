@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
-from server_helpers import running_server, trap_listener
+from server_helpers import HTTP, running_server, trap_listener
 
 from kg.server.worker import PROBE_VARIABLE, probe_network
 
@@ -32,11 +31,11 @@ def test_workers_cannot_connect(tmp_path: Path, store: str) -> None:
     with trap_listener() as trap:
         address = trap.url.removeprefix("http://")
         with running_server(tmp_path, *options, env={PROBE_VARIABLE: address}) as server:
-            network = httpx.get(f"{server.url}/health").json()["workers_network"]
+            network = HTTP.get(f"{server.url}/health").json()["workers_network"]
             if network.startswith("not isolated"):
                 pytest.skip(network)
             assert network.startswith("isolated: ")
-            ask = httpx.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            ask = HTTP.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"})
             assert ask.json()["boolean"] is True  # isolated workers still answer
             probes = [line for line in server.log_lines() if "network probe" in line]
     assert len(probes) == 3, probes

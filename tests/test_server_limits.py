@@ -14,7 +14,7 @@ import httpx
 import pytest
 from rdflib import Graph
 from rdflib.query import Result
-from server_helpers import running_server, trap_listener
+from server_helpers import HTTP, running_server, trap_listener
 
 from kg import load_graph, sparql
 
@@ -55,12 +55,12 @@ def cheap_expected() -> list[str]:
 
 
 def _post(server, query: str, **params: str) -> httpx.Response:
-    return httpx.post(f"{server.url}/sparql", data={"query": query, **params}, timeout=30)
+    return HTTP.post(f"{server.url}/sparql", data={"query": query, **params}, timeout=30)
 
 
 def _wait_for_workers(server, count: int) -> None:
     deadline = time.monotonic() + 30
-    while httpx.get(f"{server.url}/health").json()["workers"]["alive"] < count:
+    while HTTP.get(f"{server.url}/health").json()["workers"]["alive"] < count:
         assert time.monotonic() < deadline, "the killed worker was not replaced"
         time.sleep(0.1)
 
@@ -70,7 +70,7 @@ def test_expensive_query_is_stopped_while_a_cheap_one_is_served(
     server, cheap_expected: list[str], kind: str
 ) -> None:
     _wait_for_workers(server, 3)
-    before = httpx.get(f"{server.url}/health").json()["workers_replaced"]
+    before = HTTP.get(f"{server.url}/health").json()["workers_replaced"]
     with ThreadPoolExecutor(2) as pool:
         started = time.monotonic()
         expensive = pool.submit(_post, server, EXPENSIVE[kind])
@@ -92,7 +92,7 @@ def test_expensive_query_is_stopped_while_a_cheap_one_is_served(
     else:
         assert stopped.status_code == 503, stopped.text
         assert "time limit" in stopped.text or "memory limit" in stopped.text
-        assert httpx.get(f"{server.url}/health").json()["workers_replaced"] > before
+        assert HTTP.get(f"{server.url}/health").json()["workers_replaced"] > before
     _wait_for_workers(server, 3)
     assert _post(server, CHEAP).status_code == 200
 
@@ -104,7 +104,7 @@ def test_memory_limit_is_a_503_and_the_worker_is_replaced(
     with 503: rdflib raises MemoryError, and Oxigraph's allocator aborts the worker."""
     options = ("--timeout", "60", "--workers", "1", "--memory-mb", "1024")
     with running_server(tmp_path, *options) as running:
-        answer = httpx.post(
+        answer = HTTP.post(
             f"{running.url}/sparql",
             data={"query": EXPENSIVE["huge string"]},
             headers={"Accept": "application/sparql-results+json"},
@@ -113,14 +113,14 @@ def test_memory_limit_is_a_503_and_the_worker_is_replaced(
         assert answer.status_code == 503, answer.text
         assert answer.json()["error"] == "memory-limit"
         assert "1024 MiB" in answer.json()["message"]
-        assert httpx.get(f"{running.url}/health").json()["workers_replaced"] >= 1
+        assert HTTP.get(f"{running.url}/health").json()["workers_replaced"] >= 1
         _wait_for_workers(running, 1)
         cheap = _post(running, CHEAP, format="csv")
         assert cheap.text.split()[1:] == cheap_expected
 
 
 def test_time_limit_error_as_json(server) -> None:
-    answer = httpx.post(
+    answer = HTTP.post(
         f"{server.url}/sparql",
         data={"query": EXPENSIVE["cartesian product"]},
         headers={"Accept": "application/sparql-results+json"},
@@ -135,7 +135,7 @@ def test_body_and_query_length_limits(server) -> None:
     big_body = _post(server, "SELECT * WHERE { ?s ?p ?o } #" + "x" * 13000)
     assert big_body.status_code == 413
     long_query = "ASK { ?s ?p ?o } #" + "x" * 8000
-    assert httpx.get(f"{server.url}/sparql", params={"query": long_query}).status_code == 414
+    assert HTTP.get(f"{server.url}/sparql", params={"query": long_query}).status_code == 414
     too_many_values = "SELECT * WHERE { VALUES ?v { " + _values(3000) + " } }"
     assert _post(server, too_many_values).status_code in (413, 414)
 
@@ -183,11 +183,11 @@ def test_the_server_never_connects_out(server) -> None:
             _post(server, f"SELECT * FROM <{here}/x> WHERE {{ ?s ?p ?o }}"),  # noqa: S608
             _post(server, f"SELECT * FROM NAMED <{here}/x> WHERE {{ GRAPH ?g {{ }} }}"),  # noqa: S608
             _post(server, f"LOAD <{here}/x>"),
-            httpx.post(f"{server.url}/sparql", data={"update": f"LOAD <{here}/x>"}),
+            HTTP.post(f"{server.url}/sparql", data={"update": f"LOAD <{here}/x>"}),
             _post(server, "ASK { ?s ?p ?o }", **{"default-graph-uri": f"{here}/x"}),
             _post(server, "ASK { ?s ?p ?o }", **{"named-graph-uri": f"{here}/x"}),
             _post(server, f"DESCRIBE <{here}/x>"),
-            httpx.get(f"{server.url}/queries/labels-of", params={"node": f"{here}/x"}),
+            HTTP.get(f"{server.url}/queries/labels-of", params={"node": f"{here}/x"}),
         ]
     assert [a.status_code for a in answers[:8]] == [403, 403, 400, 400, 403, 403, 400, 400]
     assert answers[8].status_code == 200

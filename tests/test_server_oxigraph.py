@@ -16,7 +16,7 @@ import pytest
 from lib_helpers import built_once
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.query import Result
-from server_helpers import KK, REPO, build_oxigraph_store, running_server
+from server_helpers import HTTP, KK, REPO, build_oxigraph_store, running_server
 
 from kg import default_sources, run_query
 from kg.queries.execution import sparql
@@ -54,7 +54,7 @@ def _rows(answer: httpx.Response) -> set[tuple[object, ...]]:
 
 
 def test_saved_query_runs_on_the_store(server) -> None:
-    answer = httpx.get(f"{server.url}/queries/diplomatic-relations", timeout=30)
+    answer = HTTP.get(f"{server.url}/queries/diplomatic-relations", timeout=30)
     rows = _rows(answer)
     paths = type(SOURCES)(**{**SOURCES.__dict__, "queries_dir": QUERIES})
     assert rows == {tuple(r) for r in run_query("diplomatic-relations", paths=paths).terms()}
@@ -62,7 +62,7 @@ def test_saved_query_runs_on_the_store(server) -> None:
 
 
 def test_inferred_saved_query_runs_on_the_closure(server) -> None:
-    answer = httpx.get(f"{server.url}/queries/heads-of-state", timeout=30)
+    answer = HTTP.get(f"{server.url}/queries/heads-of-state", timeout=30)
     rows = _rows(answer)
     paths = type(SOURCES)(**{**SOURCES.__dict__, "queries_dir": QUERIES})
     expected = {tuple(r) for r in run_query("heads-of-state", paths=paths).terms()}
@@ -71,7 +71,7 @@ def test_inferred_saved_query_runs_on_the_closure(server) -> None:
 
 
 def test_ad_hoc_select(server) -> None:
-    answer = httpx.get(f"{server.url}/sparql", params={"query": STATES}, timeout=30)
+    answer = HTTP.get(f"{server.url}/sparql", params={"query": STATES}, timeout=30)
     rows = _rows(answer)
     assert rows == {tuple(r) for r in sparql(STATES, paths=SOURCES).terms()}
     assert (URIRef(KK + "kazakhstan"),) in rows
@@ -81,30 +81,30 @@ def test_ad_hoc_inferred(server) -> None:
     saved = (QUERIES / "heads-of-state.rq").read_text(encoding="utf-8")
     # without its #+ header (which asks for the inferred graph), the text runs on the asserted
     query = "\n".join(line for line in saved.splitlines() if not line.startswith("#+"))
-    asserted = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
+    asserted = _rows(HTTP.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
     assert asserted == set()  # the class is only inferred
     params = {"query": query, "inferred": "true"}
-    rows = _rows(httpx.get(f"{server.url}/sparql", params=params, timeout=30))
+    rows = _rows(HTTP.get(f"{server.url}/sparql", params=params, timeout=30))
     expected = {tuple(r) for r in sparql(query, inferred=True, paths=SOURCES).terms()}
     assert expected
     assert rows == expected
 
 
 def test_safety_checks_still_apply(server) -> None:
-    update = httpx.post(f"{server.url}/sparql", data={"update": "CLEAR ALL", "query": "CLEAR ALL"})
+    update = HTTP.post(f"{server.url}/sparql", data={"update": "CLEAR ALL", "query": "CLEAR ALL"})
     assert update.status_code == 403
     service = "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"
-    assert httpx.get(f"{server.url}/sparql", params={"query": service}).status_code == 403
+    assert HTTP.get(f"{server.url}/sparql", params={"query": service}).status_code == 403
 
 
 def test_named_graphs_are_those_of_the_store(server) -> None:
     """The store loaded by kg push holds the asserted and inferred graphs only: FROM the
     shapes graph is an empty default graph there (the built dataset holds the shapes)."""
     query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/kazkgz/graph/shapes> WHERE { ?s ?p ?o }"
-    rows = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
+    rows = _rows(HTTP.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
     assert next(iter(rows))[0].toPython() == 0
     query = query.replace("/shapes>", "/inferred>")
-    rows = _rows(httpx.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
+    rows = _rows(HTTP.get(f"{server.url}/sparql", params={"query": query}, timeout=30))
     assert next(iter(rows))[0].toPython() > 0
 
 
@@ -116,7 +116,7 @@ def test_the_default_dataset_is_the_stores(tmp_path: Path) -> None:
     store.close()
     options = ("--workers", "1", "--store", "oxigraph", "--path", str(tmp_path / "store"))
     with running_server(tmp_path, *options) as running:
-        answer = httpx.get(f"{running.url}/sparql", params={"query": STATES}, timeout=30)
+        answer = HTTP.get(f"{running.url}/sparql", params={"query": STATES}, timeout=30)
     assert _rows(answer) == {(URIRef(KK + "somewhere"),)}
 
 
@@ -152,7 +152,7 @@ def test_workers_stay_within_a_small_memory_limit_under_load(
         with ThreadPoolExecutor(16) as pool:
             statuses = list(pool.map(ask, range(160)))
         assert statuses == [200] * 160
-        health = httpx.get(f"{server.url}/health", timeout=30).json()
+        health = HTTP.get(f"{server.url}/health", timeout=30).json()
         assert health["workers_replaced"] == 0
 
 

@@ -14,7 +14,7 @@ import pytest
 from lib_helpers import built_once
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from server_helpers import KK, QUERIES, REPO, running_server
+from server_helpers import HTTP, KK, QUERIES, REPO, running_server
 
 from kg import load_graph, load_inferred, sparql, stats
 from kg.core.paths import Sources
@@ -39,7 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 def get(server, path: str, accept: str | None = None, **params: str) -> httpx.Response:
     headers = {"Accept": accept} if accept else {}
-    return httpx.get(f"{server.url}{path}", headers=headers, params=params, timeout=30)
+    return HTTP.get(f"{server.url}{path}", headers=headers, params=params, timeout=30)
 
 
 def section(html: str, ident: str) -> str:
@@ -161,7 +161,7 @@ def test_inferred_row_is_apart_from_asserted(server) -> None:
 def test_entity_page_is_cached_by_etag(server) -> None:
     first = get(server, "/id/kazakhstan", BROWSER_ACCEPT)
     etag = first.headers["etag"]
-    again = httpx.get(
+    again = HTTP.get(
         f"{server.url}/id/kazakhstan", headers={"Accept": BROWSER_ACCEPT, "If-None-Match": etag}
     )
     assert again.status_code == 304
@@ -343,8 +343,8 @@ def test_a_refusal_reaches_a_browser_as_a_page(server, case: str) -> None:
     def send(accept: str) -> httpx.Response:
         headers = {"Accept": accept}
         if method == "POST":
-            return httpx.post(f"{server.url}{path}", data=params, headers=headers, timeout=30)
-        return httpx.get(f"{server.url}{path}", params=params, headers=headers, timeout=30)
+            return HTTP.post(f"{server.url}{path}", data=params, headers=headers, timeout=30)
+        return HTTP.get(f"{server.url}{path}", params=params, headers=headers, timeout=30)
 
     page = send(BROWSER_ACCEPT)
     assert page.status_code == status

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
-from server_helpers import GRAPH, KK, running_server
+from server_helpers import GRAPH, HTTP, KK, running_server
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from kg import load_graph, load_inferred, sparql
@@ -47,7 +47,7 @@ def _expected(asserted: Graph, text: str) -> set[tuple[object, ...]]:
 
 def _get(server, **params: str) -> httpx.Response:
     headers = {"Accept": params.pop("accept")} if "accept" in params else {}
-    return httpx.get(f"{server.url}/sparql", params=params, headers=headers, timeout=30)
+    return HTTP.get(f"{server.url}/sparql", params=params, headers=headers, timeout=30)
 
 
 # ---------------------------------------------------------------- the three ways to ask
@@ -58,8 +58,8 @@ def test_get_post_form_and_post_direct_agree_with_the_library(server, asserted) 
     assert len(expected) == 8
     answers = [
         _get(server, query=SELECT),
-        httpx.post(f"{server.url}/sparql", data={"query": SELECT}, timeout=30),
-        httpx.post(
+        HTTP.post(f"{server.url}/sparql", data={"query": SELECT}, timeout=30),
+        HTTP.post(
             f"{server.url}/sparql",
             content=SELECT.encode(),
             headers={"Content-Type": "application/sparql-query"},
@@ -173,16 +173,16 @@ def test_not_acceptable(server) -> None:
 
 def test_wrong_method_is_405(server) -> None:
     for method in ("PUT", "DELETE", "PATCH"):
-        answer = httpx.request(method, f"{server.url}/sparql", params={"query": ASK})
+        answer = HTTP.request(method, f"{server.url}/sparql", params={"query": ASK})
         assert answer.status_code == 405
         assert "GET" in answer.headers["allow"]
 
 
 def test_two_query_parameters_is_400(server) -> None:
-    answer = httpx.get(f"{server.url}/sparql", params=[("query", ASK), ("query", SELECT)])
+    answer = HTTP.get(f"{server.url}/sparql", params=[("query", ASK), ("query", SELECT)])
     assert answer.status_code == 400
     assert "more than one query" in answer.text
-    direct = httpx.post(
+    direct = HTTP.post(
         f"{server.url}/sparql",
         params={"query": ASK},
         content=SELECT.encode(),
@@ -193,7 +193,7 @@ def test_two_query_parameters_is_400(server) -> None:
 
 def test_wrong_media_type_is_415(server) -> None:
     for media in ("text/plain", "application/json", ""):
-        answer = httpx.post(
+        answer = HTTP.post(
             f"{server.url}/sparql", content=ASK.encode(), headers={"Content-Type": media}
         )
         assert answer.status_code == 415, media
@@ -220,13 +220,13 @@ def test_syntax_error_is_400_with_the_parsers_message(server) -> None:
     ],
 )
 def test_updates_are_refused(server, asserted, update: str) -> None:
-    by_update = httpx.post(f"{server.url}/sparql", data={"update": update})
+    by_update = HTTP.post(f"{server.url}/sparql", data={"update": update})
     assert by_update.status_code == 403
     assert "read-only" in by_update.text
-    in_query = httpx.post(f"{server.url}/sparql", data={"query": update})
+    in_query = HTTP.post(f"{server.url}/sparql", data={"query": update})
     assert in_query.status_code == 403
     assert "SPARQL Update" in in_query.text
-    direct = httpx.post(
+    direct = HTTP.post(
         f"{server.url}/sparql",
         content=update.encode(),
         headers={"Content-Type": "application/sparql-update"},
@@ -237,7 +237,7 @@ def test_updates_are_refused(server, asserted, update: str) -> None:
 
 
 def test_post_without_query_is_400(server) -> None:
-    assert httpx.post(f"{server.url}/sparql", data={"format": "json"}).status_code == 400
+    assert HTTP.post(f"{server.url}/sparql", data={"format": "json"}).status_code == 400
 
 
 # ---------------------------------------------------------------- datasets
@@ -305,7 +305,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
 def test_service_description(server) -> None:
-    answer = httpx.get(f"{server.url}/sparql")
+    answer = HTTP.get(f"{server.url}/sparql")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/turtle")
     sd = Graph().parse(data=answer.text, format="turtle")
@@ -331,9 +331,9 @@ def test_service_description(server) -> None:
     void_triples = URIRef("http://rdfs.org/ns/void#triples")
     assert int(sd.value(URIRef(GRAPH + "asserted"), void_triples)) == len(load_graph())
     assert int(sd.value(URIRef(GRAPH + "inferred"), void_triples)) == len(load_inferred())
-    as_jsonld = httpx.get(f"{server.url}/sparql", headers={"Accept": "application/ld+json"})
+    as_jsonld = HTTP.get(f"{server.url}/sparql", headers={"Accept": "application/ld+json"})
     assert isomorphic(Graph().parse(data=as_jsonld.text, format="json-ld"), sd)
-    assert httpx.get(f"{server.url}/sparql", headers={"Accept": "text/csv"}).status_code == 406
+    assert HTTP.get(f"{server.url}/sparql", headers={"Accept": "text/csv"}).status_code == 406
 
 
 def test_cors_etag_and_304(server) -> None:
@@ -341,13 +341,13 @@ def test_cors_etag_and_304(server) -> None:
     assert answer.headers["access-control-allow-origin"] == "*"
     etag = answer.headers["etag"]
     assert "max-age" in answer.headers["cache-control"]
-    again = httpx.get(
+    again = HTTP.get(
         f"{server.url}/sparql", params={"query": SELECT}, headers={"If-None-Match": etag}
     )
     assert again.status_code == 304
     other = _get(server, query=SELECT, accept="text/csv")
     assert other.headers["etag"] != etag
-    preflight = httpx.options(
+    preflight = HTTP.options(
         f"{server.url}/sparql",
         headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"},
     )
@@ -356,7 +356,7 @@ def test_cors_etag_and_304(server) -> None:
 
 
 def test_health_and_access_log(server) -> None:
-    health = httpx.get(f"{server.url}/health").json()
+    health = HTTP.get(f"{server.url}/health").json()
     assert health["status"] == "ok"
     assert health["graphs"]["asserted"] == len(load_graph())
     text = ASK + " # logged"

@@ -8,7 +8,7 @@ import io
 import httpx
 import pytest
 from rdflib.query import Result
-from server_helpers import KK, QUERIES, by_value, running_server
+from server_helpers import HTTP, KK, QUERIES, by_value, running_server
 
 from kg import default_sources, list_queries, run_query
 
@@ -27,7 +27,7 @@ def _rows(answer: httpx.Response) -> set[tuple[object, ...]]:
 
 
 def test_list_has_every_saved_query_with_metadata(server) -> None:
-    listing = httpx.get(f"{server.url}/queries").json()["queries"]
+    listing = HTTP.get(f"{server.url}/queries").json()["queries"]
     assert [q["name"] for q in listing] == [q.name for q in list_queries(FIXTURE_SOURCES)]
     labels = next(q for q in listing if q["name"] == "labels-of")
     assert labels["summary"] == "Every label of a node"
@@ -49,7 +49,7 @@ def test_list_has_every_saved_query_with_metadata(server) -> None:
     ],
 )
 def test_saved_query_matches_the_library(server, name: str, params: dict[str, str]) -> None:
-    answer = httpx.get(f"{server.url}/queries/{name}", params=params, timeout=30)
+    answer = HTTP.get(f"{server.url}/queries/{name}", params=params, timeout=30)
     assert answer.status_code == 200, answer.text
     expected = by_value(run_query(name, params, paths=FIXTURE_SOURCES).terms())
     assert expected
@@ -57,45 +57,45 @@ def test_saved_query_matches_the_library(server, name: str, params: dict[str, st
 
 
 def test_formats_of_a_saved_query(server) -> None:
-    csv = httpx.get(f"{server.url}/queries/states", params={"format": "csv"})
+    csv = HTTP.get(f"{server.url}/queries/states", params={"format": "csv"})
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0] == "state,label"
-    xml = httpx.get(
+    xml = HTTP.get(
         f"{server.url}/queries/states", headers={"Accept": "application/sparql-results+xml"}
     )
     assert xml.headers["content-type"].startswith("application/sparql-results+xml")
-    assert httpx.get(f"{server.url}/queries/states", params={"format": "ttl"}).status_code == 406
+    assert HTTP.get(f"{server.url}/queries/states", params={"format": "ttl"}).status_code == 406
 
 
 def test_unknown_query_is_404_naming_it(server) -> None:
-    answer = httpx.get(f"{server.url}/queries/no-such-question")
+    answer = HTTP.get(f"{server.url}/queries/no-such-question")
     assert answer.status_code == 404
     assert "no-such-question" in answer.json()["message"]
-    assert httpx.get(f"{server.url}/queries/..%2Fetc").status_code == 404
+    assert HTTP.get(f"{server.url}/queries/..%2Fetc").status_code == 404
 
 
 def test_unknown_parameter_and_bad_type_are_400(server) -> None:
-    unknown = httpx.get(f"{server.url}/queries/states", params={"colour": "blue"})
+    unknown = HTTP.get(f"{server.url}/queries/states", params={"colour": "blue"})
     assert unknown.status_code == 400
     assert "colour" in unknown.json()["message"]
-    bad = httpx.get(f"{server.url}/queries/amounts-at-least", params={"min": "lots"})
+    bad = HTTP.get(f"{server.url}/queries/amounts-at-least", params={"min": "lots"})
     assert bad.status_code == 400
     assert "min" in bad.json()["message"]
-    missing = httpx.get(f"{server.url}/queries/labels-of")
+    missing = HTTP.get(f"{server.url}/queries/labels-of")
     assert missing.status_code == 400
     assert "node" in missing.json()["message"]
 
 
 def test_injection_through_a_parameter_is_harmless(server) -> None:
     evil = 'x" } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o '
-    answer = httpx.get(f"{server.url}/queries/labels-of", params={"node": "kk:" + evil})
+    answer = HTTP.get(f"{server.url}/queries/labels-of", params={"node": "kk:" + evil})
     assert answer.status_code in (200, 400)
     if answer.status_code == 200:
         assert _rows(answer) == set()
 
 
 def test_openapi_describes_every_saved_query(server) -> None:
-    document = httpx.get(f"{server.url}/openapi.json").json()
+    document = HTTP.get(f"{server.url}/openapi.json").json()
     assert document["openapi"].startswith("3.")
     for query in list_queries(FIXTURE_SOURCES):
         operation = document["paths"][f"/queries/{query.name}"]["get"]

@@ -9,7 +9,7 @@ from html import unescape
 
 import httpx
 import pytest
-from server_helpers import REPO, running_server
+from server_helpers import HTTP, REPO, running_server
 
 pytestmark = pytest.mark.realdata
 
@@ -25,7 +25,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 
 def page(server, path: str, **params: str) -> httpx.Response:
-    return httpx.get(f"{server.url}{path}", params=params, headers=BROWSER, timeout=60)
+    return HTTP.get(f"{server.url}{path}", params=params, headers=BROWSER, timeout=60)
 
 
 def count(html: str) -> int:
@@ -62,7 +62,7 @@ def test_a_saved_query_page_shows_what_it_asks_and_a_form_with_its_default(serve
     downloads = dict(re.findall(r'<a href="([^"]+)" download>(\w+)</a>', html))
     assert set(downloads.values()) == {"CSV", "TSV", "JSON"}
     for href, name in downloads.items():
-        got = httpx.get(f"{server.url}{unescape(href)}", headers=BROWSER)
+        got = HTTP.get(f"{server.url}{unescape(href)}", headers=BROWSER)
         assert got.status_code == 200
         kind = {"CSV": "text/csv", "TSV": "text/tab-separated-values"}
         assert got.headers["content-type"].startswith(
@@ -105,7 +105,7 @@ def test_results_are_paged_on_the_server(server) -> None:
     assert f"{total} rows; showing 1–20." in first.text
     following = re.search(r'rel="next" href="([^"]+)"', first.text)
     assert following
-    second = httpx.get(f"{server.url}{unescape(following.group(1))}", headers=BROWSER)
+    second = HTTP.get(f"{server.url}{unescape(following.group(1))}", headers=BROWSER)
     assert "showing 21–40." in second.text
     assert body_rows(second.text)[0] not in body_rows(first.text)
     assert 'rel="prev"' in second.text
@@ -120,7 +120,7 @@ def test_sparql_for_a_browser_is_the_workbench_and_an_html_answer(server) -> Non
     workbench = page(server, "/sparql")
     assert workbench.status_code == 200
     assert '<form id="query-form" method="post" action="/sparql">' in workbench.text
-    posted = httpx.post(
+    posted = HTTP.post(
         f"{server.url}/sparql",
         data={"query": (REPO / "queries" / "fact-source.rq").read_text(encoding="utf-8")},
         headers=BROWSER,
@@ -133,19 +133,19 @@ def test_sparql_for_a_browser_is_the_workbench_and_an_html_answer(server) -> Non
     assert error.status_code == 400
     assert 'class="error"' in error.text
     # protocol clients: unchanged
-    described = httpx.get(f"{server.url}/sparql")
+    described = HTTP.get(f"{server.url}/sparql")
     assert described.headers["content-type"].startswith("text/turtle")
-    results = httpx.get(f"{server.url}/sparql", params={"query": "ASK {}"}, headers=JSON)
+    results = HTTP.get(f"{server.url}/sparql", params={"query": "ASK {}"}, headers=JSON)
     assert results.json() == {"head": {}, "boolean": True}
 
 
 def test_machine_clients_keep_getting_results_from_the_saved_query_urls(server) -> None:
-    as_json = httpx.get(f"{server.url}/queries/exports", headers=JSON)
+    as_json = HTTP.get(f"{server.url}/queries/exports", headers=JSON)
     assert as_json.headers["content-type"].startswith("application/sparql-results+json")
     assert len(as_json.json()["results"]["bindings"]) == 2
-    curl = httpx.get(f"{server.url}/queries/exports", headers={"Accept": "*/*"})
+    curl = HTTP.get(f"{server.url}/queries/exports", headers={"Accept": "*/*"})
     assert curl.headers["content-type"].startswith("application/sparql-results+json")
-    listing = httpx.get(f"{server.url}/queries")
+    listing = HTTP.get(f"{server.url}/queries")
     assert "exports" in [q["name"] for q in listing.json()["queries"]]
     html_listing = page(server, "/queries")
     assert 'href="/queries/exports"' in html_listing.text
@@ -175,14 +175,14 @@ def test_the_workbench_loads_yasgui_from_this_server_under_its_policy(server) ->
     assert script_src.group(1).strip() == "'self'"
     assert "default-src 'none'" in policy.group(1)
     for path in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css"):
-        assert httpx.get(f"{server.url}{path}").status_code == 200
-    licences = httpx.get(f"{server.url}/static/vendor/yasgui/LICENSES.txt").text
+        assert HTTP.get(f"{server.url}{path}").status_code == 200
+    licences = HTTP.get(f"{server.url}/static/vendor/yasgui/LICENSES.txt").text
     assert "@zazuko/yasgui 4." in licences
     assert "codemirror" in licences
 
 
 def test_completion_terms_come_from_this_server(server) -> None:
-    terms = httpx.get(f"{server.url}/query/terms").json()
+    terms = HTTP.get(f"{server.url}/query/terms").json()
     kko = "https://w3id.org/kazkgz/ontology#"
     assert kko + "TradeFigure" in terms["classes"]  # exports.rq asks for kko:TradeFigure
     assert kko + "amount" in terms["properties"]  # ... and its kko:amount

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 from rdflib import URIRef
-from server_helpers import GRAPH, QUERIES, running_server
+from server_helpers import GRAPH, HTTP, QUERIES, running_server
 
 from kg import load_inferred
 
@@ -35,11 +35,9 @@ def test_a_repeated_query_keeps_its_from_clause(tmp_path: Path) -> None:
     from_inferred = MEMBERS.replace("WHERE", f"FROM <{GRAPH}inferred> WHERE")
     with running_server(tmp_path, "--workers", "1", env=UNCACHED) as server:
         for _ in range(3):
-            answer = httpx.get(
-                f"{server.url}/sparql", params={"query": from_inferred}, headers=JSON
-            )
+            answer = HTTP.get(f"{server.url}/sparql", params={"query": from_inferred}, headers=JSON)
             assert len(_bindings(answer)) == expected
-            answer = httpx.get(f"{server.url}/sparql", params={"query": MEMBERS}, headers=JSON)
+            answer = HTTP.get(f"{server.url}/sparql", params={"query": MEMBERS}, headers=JSON)
             assert _bindings(answer) == []
 
 
@@ -49,15 +47,15 @@ def test_an_edited_saved_query_is_read_again(tmp_path: Path) -> None:
     env = {**UNCACHED, "KG_QUERIES_DIR": str(queries)}
     with running_server(tmp_path, "--workers", "1", env=env) as server:
         url = f"{server.url}/queries/states"
-        labels = {row["label"]["value"] for row in _bindings(httpx.get(url, headers=JSON))}
+        labels = {row["label"]["value"] for row in _bindings(HTTP.get(url, headers=JSON))}
         assert "Kazakhstan" in labels
-        again = {row["label"]["value"] for row in _bindings(httpx.get(url, headers=JSON))}
+        again = {row["label"]["value"] for row in _bindings(HTTP.get(url, headers=JSON))}
         assert again == labels
         file = queries / "states.rq"
         file.write_text(
             file.read_text(encoding="utf-8").replace('"en"', '"zh"') + "# in Chinese\n",
             encoding="utf-8",
         )
-        labels = {row["label"]["value"] for row in _bindings(httpx.get(url, headers=JSON))}
+        labels = {row["label"]["value"] for row in _bindings(HTTP.get(url, headers=JSON))}
         assert "哈萨克斯坦" in labels
         assert "Kazakhstan" not in labels
