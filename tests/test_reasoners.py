@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -139,12 +140,22 @@ def test_the_fast_engine_infers_what_owlrl_infers(article: tuple[Graph, frozense
     assert set(reason(graph, "fast")) == by_owlrl
 
 
+@dataclass(frozen=True)
+class Generated:
+    """A generated graph: its file, the ontology, both read as one graph, and what owlrl's
+    closure adds to it (without kg's noise)."""
+
+    data: Path
+    schema: Graph
+    graph: Graph
+    by_owlrl: frozenset[Triple]
+
+
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph, frozenset[Triple]]:
-    """The generator's graph (seed 9) at scale 2 in a file, with two IRIs as values of one
-    functional property; the ontology; and what owlrl's own closure of both adds, without kg's
-    noise (owlrl's closure: kg.graph.reasoning.reason refuses two values of a functional
-    property). Closed once for the module: about fifteen seconds."""
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """The generator's graph (seed 9) at scale 2, with two IRIs as values of one functional
+    property, read and closed by owlrl once for the module (about fifteen seconds; owlrl's own
+    closure: kg.graph.reasoning.reason refuses two values of a functional property)."""
     generate = pytest.importorskip("benchmarks.generate").generate
     data = tmp_path_factory.mktemp("generated") / "data.nt"
     generate(2, data, seed=9)
@@ -161,50 +172,46 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph, fr
         schema.parse(file, format="turtle")
     graph = Graph().parse(data, format="nt") + schema
     closed = owlrl_closure(graph)
-    return data, schema, frozenset(t for t in closed if t not in graph and not is_noise(t))
+    by_owlrl = frozenset(t for t in closed if t not in graph and not is_noise(t))
+    return Generated(data, schema, graph, by_owlrl)
 
 
 def test_the_fast_engine_infers_what_owlrl_infers_on_a_generated_graph(
-    generated: tuple[Path, Graph, frozenset[Triple]],
+    generated: Generated,
 ) -> None:
     """Every triple, owl:sameAs between the two values of the functional property included."""
-    data, schema, by_owlrl = generated
+    by_owlrl = generated.by_owlrl
     assert len(by_owlrl) > 3000
     assert (URIRef(f"{KK}s9c0-q2"), OWL.sameAs, URIRef(f"{KK}s9c0-q1")) in by_owlrl
-    graph = Graph().parse(data, format="nt") + schema
-    assert {t for t in fast_reasoning.closure(graph) if not is_noise(t)} == by_owlrl
+    assert {t for t in fast_reasoning.closure(generated.graph) if not is_noise(t)} == by_owlrl
 
 
-def test_benchmark_reasonable_infers_owlrls_instance_triples(
-    generated: tuple[Path, Graph, frozenset[Triple]],
-) -> None:
+def test_benchmark_reasonable_infers_owlrls_instance_triples(generated: Generated) -> None:
     """The benchmark's reasonable in memory (its closure as kg.graph.reasoning filters
     owlrl's)."""
     reasoners = pytest.importorskip("benchmarks.reasoners", reason="pip install -e '.[bench]'")
-    data, schema, by_owlrl = generated
-    expected = reasoners.instance_triples(by_owlrl)
+    expected = reasoners.instance_triples(generated.by_owlrl)
     assert len(expected) > 1000
-    graph = Graph().parse(data, format="nt") + schema
-    assert reasoners.instance_triples(reasoners.reasonable_inferred(graph)) == expected
+    inferred = reasoners.reasonable_inferred(generated.graph)
+    assert reasoners.instance_triples(inferred) == expected
 
 
 def test_file_fed_benchmark_reasonable_infers_owlrls_instance_triples(
-    generated: tuple[Path, Graph, frozenset[Triple]], tmp_path: Path
+    generated: Generated, tmp_path: Path
 ) -> None:
     """reasonable fed from the file, its closure streamed to a file, the chains and prp-fp
     applied outside it."""
     reasoners = pytest.importorskip("benchmarks.reasoners", reason="pip install -e '.[bench]'")
     from benchmarks.generate import nt_term
 
-    data, schema, by_owlrl = generated
-    assert f"<{KK}s9c1-" in data.read_text(encoding="utf-8")  # the second copy
+    assert f"<{KK}s9c1-" in generated.data.read_text(encoding="utf-8")  # the second copy
     out = tmp_path / "inferred.nt"
-    written = reasoners.reasonable_inferred_file(data, schema, out)
+    written = reasoners.reasonable_inferred_file(generated.data, generated.schema, out)
     lines = out.read_text(encoding="utf-8").splitlines()
     assert written == len(lines)
     # the lines about instances, blank node labels kept as written (unlike a parser)
     expected = {
         " ".join(nt_term(term) for term in triple) + " ."
-        for triple in reasoners.instance_triples(by_owlrl)
+        for triple in reasoners.instance_triples(generated.by_owlrl)
     }
     assert {line for line in lines if line.startswith(f"<{KK}")} == expected
