@@ -38,14 +38,13 @@ import reasonable
 from rdflib import OWL, RDFS, XSD, Graph, Literal, URIRef
 from stores.fixtures import published  # noqa: F401 (fixture)
 
+from kg.core.namespaces import KK, KKO
 from kg.core.paths import default_sources
 from kg.graph import fast_reasoning
 from kg.graph.reasoning import is_noise, owlrl_closure, reason
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
-KK = "https://w3id.org/kazkgz/id/"
-KKO = "https://w3id.org/kazkgz/ontology#"
 ORG = "http://www.w3.org/ns/org#"
 # what owlrl alone infers: predicate -> number of triples (see the module docstring)
 CHAIN_TRIPLES = {
@@ -159,12 +158,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     generate = pytest.importorskip("benchmarks.generate").generate
     data = tmp_path_factory.mktemp("generated") / "data.nt"
     generate(2, data, seed=9)
-    x, q1, q2 = URIRef(f"{KK}s9c0-deal"), URIRef(f"{KK}s9c0-q1"), URIRef(f"{KK}s9c0-q2")
-    qualifier = URIRef(f"{KKO}valueQualifier")
+    x, q1, q2 = KK["s9c0-deal"], KK["s9c0-q1"], KK["s9c0-q2"]
     more = Graph()
-    more.add((x, qualifier, q1))
-    more.add((x, qualifier, q2))
-    more.add((q1, qualifier, x))  # something to carry over to q2
+    more.add((x, KKO.valueQualifier, q1))
+    more.add((x, KKO.valueQualifier, q2))
+    more.add((q1, KKO.valueQualifier, x))  # something to carry over to q2
     with data.open("a", encoding="utf-8") as handle:
         handle.write(more.serialize(format="nt"))
     schema = Graph()
@@ -182,7 +180,7 @@ def test_the_fast_engine_infers_what_owlrl_infers_on_a_generated_graph(
     """Every triple, owl:sameAs between the two values of the functional property included."""
     by_owlrl = generated.by_owlrl
     assert len(by_owlrl) > 3000
-    assert (URIRef(f"{KK}s9c0-q2"), OWL.sameAs, URIRef(f"{KK}s9c0-q1")) in by_owlrl
+    assert (KK["s9c0-q2"], OWL.sameAs, KK["s9c0-q1"]) in by_owlrl
     assert {t for t in fast_reasoning.closure(generated.graph) if not is_noise(t)} == by_owlrl
 
 
